@@ -109,14 +109,27 @@ func NewFlags(env *Env, c *Command) *flag.FlagSet {
 	return fs
 }
 
-// ParseFlags parses args with fs and reports the exit status to return when
-// parsing did not succeed (0 after -h, 2 on a bad flag), or -1 to go on.
-func ParseFlags(fs *flag.FlagSet, args []string) int {
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return 0
+// ParseFlags parses args with fs, allowing flags after positional arguments
+// ("slant import a.txt --db p.slant"), and returns the positional arguments
+// and the exit status to return when parsing did not succeed (0 after -h, 2
+// on a bad flag), or -1 to go on.
+func ParseFlags(fs *flag.FlagSet, args []string) ([]string, int) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				return nil, 0
+			}
+			return nil, 2
 		}
-		return 2
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, -1
+		}
+		if args[0] == "--" {
+			return append(positional, args[1:]...), -1
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
 	}
-	return -1
 }
