@@ -31,13 +31,16 @@ func TextHash(text string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Words counts the words in text: maximal runs of letters, digits and
-// joining marks (apostrophes and hyphens inside a word do not split it).
+// Words counts the words in text: maximal runs of letters and digits, with
+// their combining marks (apostrophes and hyphens inside a word do not split it).
 func Words(text string) int {
 	n := 0
 	in := false
 	for _, r := range text {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) {
+		if unicode.IsMark(r) {
+			continue // a combining mark or emoji variation selector belongs to what precedes it
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			if !in {
 				n++
 			}

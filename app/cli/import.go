@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/slant-annotate/slant/app/ops"
+)
+
+func init() {
+	c := Command{
+		Name:    "import",
+		Args:    "[--db FILE] [--text-field F] [--text-col C --title-col C --id-col C] PATH...",
+		Summary: "import articles from .txt, .jsonl, .csv and saved .html files, and folders of them",
+	}
+	c.Run = func(env *Env, args []string) int { return runImport(env, &c, args) }
+	Register(c)
+}
+
+func runImport(env *Env, c *Command, args []string) int {
+	fs := NewFlags(env, c)
+	db := projectFlag(fs)
+	var opts ops.ImportOptions
+	fs.StringVar(&opts.TextField, "text-field", "", "JSONL: the field holding the text (default: text, body or content)")
+	fs.StringVar(&opts.TextCol, "text-col", "", "CSV: the column holding the text (default: text, body, content, document or article)")
+	fs.StringVar(&opts.TitleCol, "title-col", "", "CSV: the column holding the title (default: title or headline)")
+	fs.StringVar(&opts.IDCol, "id-col", "", "CSV: the column holding the article's own id (default: id)")
+	paths, status := ParseFlags(fs, args)
+	if status >= 0 {
+		return status
+	}
+	if len(paths) == 0 {
+		fmt.Fprintln(env.Stderr, "slant import: name at least one file or folder")
+		fs.Usage()
+		return 2
+	}
+	project, ok := openProject(env, *db, false)
+	if !ok {
+		return 1
+	}
+	defer project.Close()
+	bar := newProgressBar(env, "importing")
+	sum := ops.Import(context.Background(), project, paths, opts, func(p ops.ImportProgress) {
+		bar.set(p.FilesDone, p.FilesTotal, filepath.Base(p.File))
+	})
+	bar.done()
+	for _, err := range sum.Errors {
+		fmt.Fprintln(env.Stderr, "slant import:", err)
+	}
+	fmt.Fprintln(env.Stdout, sum.String())
+	if sum.Failed > 0 {
+		return 1
+	}
+	return 0
+}
+
+// progressBar draws one updating line on an interactive terminal and
+// nothing otherwise, so piped output stays clean.
+type progressBar struct {
+	env   *Env
+	label string
+	shown bool
+}
+
+func newProgressBar(env *Env, label string) *progressBar { return &progressBar{env: env, label: label} }
+
+func (b *progressBar) set(done, total int, item string) {
+	if !b.env.Terminal || total == 0 {
+		return
+	}
+	const width = 30
+	filled := width * done / total
+	if len(item) > 30 {
+		item = item[:27] + "..."
+	}
+	fmt.Fprintf(b.env.Stderr, "\r%s [%s%s] %d/%d %-30s", b.label,
+		strings.Repeat("#", filled), strings.Repeat(" ", width-filled), done, total, item)
+	b.shown = true
+}
+
+func (b *progressBar) done() {
+	if b.shown {
+		fmt.Fprint(b.env.Stderr, "\r\033[K")
+	}
+}

@@ -1,0 +1,31 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/slant-annotate/slant/app/ops"
+	"github.com/slant-annotate/slant/store"
+)
+
+// projectFlag adds --db to a command's flags.
+func projectFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", "", "project file (default: $SLANT_DB, else the default project)")
+}
+
+// openProject opens the project a command names, reporting failures on
+// stderr. Read-only commands work while a window has the project open.
+func openProject(env *Env, dbFlag string, readOnly bool) (*store.DB, bool) {
+	path, err := ops.ProjectPath(dbFlag, env.Getenv)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "slant:", err)
+		return nil, false
+	}
+	db, err := ops.OpenProject(context.Background(), path, store.Options{ReadOnly: readOnly})
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "slant:", err)
+		return nil, false
+	}
+	return db, true
+}

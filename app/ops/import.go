@@ -1,0 +1,100 @@
+package ops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/slant-annotate/slant/annotate"
+	"github.com/slant-annotate/slant/annotate/format"
+	"github.com/slant-annotate/slant/store"
+)
+
+// ImportOptions pick which fields and columns hold the text.
+type ImportOptions = format.Options
+
+// ImportProgress is reported after each file.
+type ImportProgress struct {
+	File       string // the file just finished
+	FilesDone  int
+	FilesTotal int
+	Added      int // documents added so far
+}
+
+// ImportSummary is what an import did.
+type ImportSummary struct {
+	Files      int      // files read (or tried)
+	Added      int      // documents new to the project
+	Duplicates int      // documents skipped because the project already held their text
+	Failed     int      // files that failed (nothing of them was imported)
+	Skipped    int      // files in folders that are of no kind Slant reads
+	Errors     []error  // one per failed file or path, naming it (and the line)
+	FailedList []string // the failed files, in order
+}
+
+// String is the one summary line the command line prints.
+func (s ImportSummary) String() string {
+	line := fmt.Sprintf("imported %d, duplicates skipped %d, failed %d", s.Added, s.Duplicates, s.Failed)
+	if s.Skipped > 0 {
+		line += fmt.Sprintf(" (%d files of other kinds ignored)", s.Skipped)
+	}
+	return line
+}
+
+// Import reads every file under paths (folders recursively) into the
+// project. Each file is one transaction: a file with any problem imports
+// nothing and is reported, and every other file is still imported. progress,
+// if not nil, is called after each file. Cancelling ctx stops after the file
+// being read, which is rolled back.
+func Import(ctx context.Context, db *store.DB, paths []string, opts ImportOptions, progress func(ImportProgress)) ImportSummary {
+	files, skipped, problems := format.Expand(paths)
+	sum := ImportSummary{Skipped: skipped}
+	for _, p := range problems {
+		sum.Failed++
+		sum.Errors = append(sum.Errors, p)
+		sum.FailedList = append(sum.FailedList, p.File)
+	}
+	for i, file := range files {
+		if ctx.Err() != nil {
+			sum.Errors = append(sum.Errors, fmt.Errorf("%s: import cancelled", file))
+			sum.Failed += len(files) - i
+			sum.FailedList = append(sum.FailedList, files[i:]...)
+			break
+		}
+		sum.Files++
+		added, dups, err := importFile(ctx, db, file, opts)
+		if err != nil {
+			sum.Failed++
+			sum.Errors = append(sum.Errors, err)
+			sum.FailedList = append(sum.FailedList, file)
+		} else {
+			sum.Added += added
+			sum.Duplicates += dups
+		}
+		if progress != nil {
+			progress(ImportProgress{File: file, FilesDone: i + 1, FilesTotal: len(files), Added: sum.Added})
+		}
+	}
+	return sum
+}
+
+// importFile reads one file into one transaction.
+func importFile(ctx context.Context, db *store.DB, file string, opts ImportOptions) (added, dups int, err error) {
+	batch, err := db.BeginBatch(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("%s: %w", file, err)
+	}
+	err = format.Read(file, opts, func(d annotate.Document) error { return batch.Add(ctx, d) })
+	if err != nil {
+		batch.Rollback()
+		var fe *format.Error
+		if errors.As(err, &fe) {
+			return 0, 0, err
+		}
+		return 0, 0, fmt.Errorf("%s: %w", file, err)
+	}
+	if err := batch.Commit(); err != nil {
+		return 0, 0, fmt.Errorf("%s: save: %w", file, err)
+	}
+	return batch.Added, batch.Duplicates, nil
+}

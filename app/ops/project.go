@@ -1,0 +1,74 @@
+// Package ops holds the operations both front ends perform — opening a
+// project, importing files — as single functions, so that the window and
+// the command line always behave the same.
+package ops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/slant-annotate/slant/annotate"
+	"github.com/slant-annotate/slant/assets"
+	"github.com/slant-annotate/slant/store"
+)
+
+// DefaultProjectPath is the project used when none is named: default.slant
+// in the user's configuration folder.
+func DefaultProjectPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find the default project folder: %w", err)
+	}
+	return filepath.Join(dir, "slant", "default.slant"), nil
+}
+
+// ProjectPath picks the project file: the --db flag, else $SLANT_DB, else
+// the default project.
+func ProjectPath(flag string, getenv func(string) string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	if p := getenv("SLANT_DB"); p != "" {
+		return p, nil
+	}
+	return DefaultProjectPath()
+}
+
+// OpenProject opens (or creates) the project at path. A brand-new project
+// starts with the bundled sample article, so there is something to look at.
+func OpenProject(ctx context.Context, path string, opts store.Options) (*store.DB, error) {
+	_, statErr := os.Stat(path)
+	isNew := errors.Is(statErr, fs.ErrNotExist)
+	db, err := store.Open(ctx, path, opts)
+	if err != nil {
+		return nil, err
+	}
+	if isNew && !opts.ReadOnly {
+		if err := addSample(ctx, db); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("add the sample article to %s: %w", path, err)
+		}
+	}
+	return db, nil
+}
+
+func addSample(ctx context.Context, db *store.DB) error {
+	text, err := annotate.NormalizeText(assets.SampleArticle)
+	if err != nil {
+		return err
+	}
+	b, err := db.BeginBatch(ctx)
+	if err != nil {
+		return err
+	}
+	doc := annotate.Document{Title: assets.SampleTitle, Text: text, Source: store.SampleSource}
+	if err := b.Add(ctx, doc); err != nil {
+		b.Rollback()
+		return err
+	}
+	return b.Commit()
+}

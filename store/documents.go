@@ -1,0 +1,260 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/slant-annotate/slant/annotate"
+)
+
+// DocSummary is what a list shows of a document, without its text.
+type DocSummary struct {
+	ID     int64  `json:"id"`
+	Title  string `json:"title"`
+	Words  int    `json:"words"`
+	Status string `json:"status"`
+	Source string `json:"source"`
+}
+
+// StatusToDo is the status of a document nobody has worked on yet.
+const StatusToDo = "to do"
+
+// Batch adds documents inside one transaction: either all of them are added
+// or, after Rollback or a crash, none.
+type Batch struct {
+	tx         *sql.Tx
+	insert     *sql.Stmt
+	now        string
+	Added      int // documents new to the project
+	Duplicates int // documents the project (or this batch) already held
+}
+
+// BeginBatch starts adding documents; call Commit or Rollback.
+func (db *DB) BeginBatch(ctx context.Context) (*Batch, error) {
+	if err := db.writable(); err != nil {
+		return nil, err
+	}
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO documents
+		(sha256, title, words, chars, external_id, source, format, url, imported_at, meta, text)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sha256) DO NOTHING`)
+	if err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	return &Batch{tx: tx, insert: stmt, now: time.Now().UTC().Format(time.RFC3339)}, nil
+}
+
+// Add adds one document unless a document with the same text is already in
+// the project.
+func (b *Batch) Add(ctx context.Context, d annotate.Document) error {
+	meta := "{}"
+	if len(d.Meta) > 0 {
+		m, err := json.Marshal(d.Meta)
+		if err != nil {
+			return fmt.Errorf("metadata: %w", err)
+		}
+		meta = string(m)
+	}
+	title := d.Title
+	if title == "" {
+		title = "(untitled)"
+	}
+	res, err := b.insert.ExecContext(ctx, d.SHA256(), title, annotate.Words(d.Text),
+		utf8.RuneCountInString(d.Text), d.ExternalID, d.Source, sourceFormat(d.Source), d.URL, b.now, meta, d.Text)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		b.Added++
+	} else {
+		b.Duplicates++
+	}
+	return nil
+}
+
+// Commit makes the batch's documents part of the project.
+func (b *Batch) Commit() error {
+	b.insert.Close()
+	return b.tx.Commit()
+}
+
+// Rollback discards the batch.
+func (b *Batch) Rollback() error {
+	b.insert.Close()
+	return b.tx.Rollback()
+}
+
+// sourceFormat names the kind of file a document came from ("csv" for
+// "persent/dev.csv:12"), for statistics.
+func sourceFormat(source string) string {
+	if source == SampleSource {
+		return "sample"
+	}
+	source = strings.TrimRight(source, "0123456789")
+	source = strings.TrimSuffix(source, ":")
+	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(source), "."))
+	if ext == "htm" {
+		ext = "html"
+	}
+	return ext
+}
+
+// ftsQuery turns what a user typed into an FTS5 query: every word must
+// occur, the last one as a prefix (so the list narrows as they type).
+// Quoting each word keeps FTS5 syntax characters literal.
+func ftsQuery(filter string) string {
+	var terms []string
+	for _, w := range strings.FieldsFunc(filter, func(r rune) bool {
+		return !(r == '_' || r == '\'' || r == '’' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r > 0x7f)
+	}) {
+		terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
+	}
+	if len(terms) == 0 {
+		return ""
+	}
+	if last := filter[len(filter)-1]; last != ' ' {
+		terms[len(terms)-1] += "*"
+	}
+	return strings.Join(terms, " ")
+}
+
+// CountDocuments counts the documents that match filter (all when empty).
+func (db *DB) CountDocuments(ctx context.Context, filter string) (int, error) {
+	var n int
+	var err error
+	if q := ftsQuery(filter); q != "" {
+		err = db.sql.QueryRowContext(ctx, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?", q).Scan(&n)
+	} else {
+		err = db.sql.QueryRowContext(ctx, "SELECT count(*) FROM documents").Scan(&n)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("count documents: %w", err)
+	}
+	return n, nil
+}
+
+// ListDocuments returns up to limit documents matching filter, in import
+// order, starting at offset. It reads no document text.
+func (db *DB) ListDocuments(ctx context.Context, filter string, offset, limit int) ([]DocSummary, error) {
+	out := make([]DocSummary, 0, limit)
+	err := db.eachDocument(ctx, filter, offset, limit, func(d DocSummary) error {
+		out = append(out, d)
+		return nil
+	})
+	return out, err
+}
+
+// EachDocument calls fn for every document matching filter, in import order,
+// streaming: fn sees the first document before the rest are read.
+func (db *DB) EachDocument(ctx context.Context, filter string, fn func(DocSummary) error) error {
+	return db.eachDocument(ctx, filter, 0, -1, fn)
+}
+
+func (db *DB) eachDocument(ctx context.Context, filter string, offset, limit int, fn func(DocSummary) error) error {
+	var rows *sql.Rows
+	var err error
+	if q := ftsQuery(filter); q != "" {
+		rows, err = db.sql.QueryContext(ctx, `SELECT d.id, d.title, d.words, d.source FROM documents d
+			WHERE d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)
+			ORDER BY d.id LIMIT ? OFFSET ?`, q, limit, offset)
+	} else {
+		rows, err = db.sql.QueryContext(ctx, `SELECT id, title, words, source FROM documents
+			ORDER BY id LIMIT ? OFFSET ?`, limit, offset)
+	}
+	if err != nil {
+		return fmt.Errorf("list documents: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		d := DocSummary{Status: StatusToDo}
+		if err := rows.Scan(&d.ID, &d.Title, &d.Words, &d.Source); err != nil {
+			return fmt.Errorf("list documents: %w", err)
+		}
+		if err := fn(d); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("list documents: %w", err)
+	}
+	return nil
+}
+
+// Document returns one document with its text.
+func (db *DB) Document(ctx context.Context, id int64) (annotate.Document, error) {
+	var d annotate.Document
+	var meta string
+	err := db.sql.QueryRowContext(ctx, `SELECT id, title, external_id, source, url, meta, text
+		FROM documents WHERE id = ?`, id).Scan(&d.ID, &d.Title, &d.ExternalID, &d.Source, &d.URL, &meta, &d.Text)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, fmt.Errorf("document %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return d, fmt.Errorf("document %d: %w", id, err)
+	}
+	if meta != "" && meta != "{}" {
+		if err := json.Unmarshal([]byte(meta), &d.Meta); err != nil {
+			return d, fmt.Errorf("document %d: metadata: %w", id, err)
+		}
+	}
+	return d, nil
+}
+
+// Stats summarises a project.
+type Stats struct {
+	Documents int            `json:"documents"`
+	Words     int64          `json:"words"`
+	Chars     int64          `json:"chars"`
+	Formats   map[string]int `json:"formats"` // documents per kind of file imported from
+	Created   string         `json:"created"`
+	Schema    int            `json:"schema_version"`
+	Path      string         `json:"path"`
+	SizeBytes int64          `json:"size_bytes"`
+}
+
+// Stats counts what the project holds.
+func (db *DB) Stats(ctx context.Context) (Stats, error) {
+	s := Stats{Formats: map[string]int{}, Path: db.path}
+	err := db.sql.QueryRowContext(ctx, "SELECT count(*), coalesce(sum(words),0), coalesce(sum(chars),0) FROM documents").
+		Scan(&s.Documents, &s.Words, &s.Chars)
+	if err != nil {
+		return s, fmt.Errorf("stats: %w", err)
+	}
+	rows, err := db.sql.QueryContext(ctx, "SELECT format, count(*) FROM documents GROUP BY format")
+	if err != nil {
+		return s, fmt.Errorf("stats: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return s, err
+		}
+		if k == "" {
+			k = "other"
+		}
+		s.Formats[k] += n
+	}
+	db.sql.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = 'created_at'").Scan(&s.Created)
+	s.Schema, _ = db.SchemaVersion(ctx)
+	var pages, pageSize int64
+	db.sql.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages)
+	db.sql.QueryRowContext(ctx, "PRAGMA page_size").Scan(&pageSize)
+	s.SizeBytes = pages * pageSize
+	return s, rows.Err()
+}
+
+// SampleSource is the source recorded for the bundled sample article.
+const SampleSource = "sample:us-india-ecommerce.txt"
