@@ -1,0 +1,303 @@
+package format
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/slant-annotate/slant/annotate"
+)
+
+// defaultTextFields are tried in order when Options.TextField is empty.
+var defaultTextFields = []string{"text", "body", "content"}
+
+// readJSONL reads one JSON object per line. Blank lines are skipped. The text
+// comes from Options.TextField or the first of defaultTextFields present;
+// "id" (string or number) becomes ExternalID and "title" (a string) the
+// title; every other field goes to Meta as decoded by encoding/json with
+// UseNumber (so numbers are json.Number and keep their exact digits).
+func readJSONL(r io.Reader, name string, opts Options, emit func(annotate.Document) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if err := sniff(br, "a JSONL file"); err != nil {
+		return &Error{File: name, Err: err}
+	}
+	sc := bufio.NewScanner(br)
+	sc.Buffer(make([]byte, 0, 64<<10), MaxRecordBytes+1)
+	lineNo, docs := 0, 0
+	for sc.Scan() {
+		lineNo++
+		line := sc.Bytes()
+		if lineNo == 1 {
+			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		doc, err := jsonlDoc(line, opts)
+		if err != nil {
+			return &Error{File: name, Line: lineNo, Err: err}
+		}
+		doc.Source = name + ":" + strconv.Itoa(lineNo)
+		if err := emit(doc); err != nil {
+			return emitErr(name, lineNo, err)
+		}
+		docs++
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return &Error{File: name, Line: lineNo + 1,
+				Err: fmt.Errorf("%w: line is longer than the limit of %s", ErrTooLarge, humanBytes(MaxRecordBytes))}
+		}
+		return &Error{File: name, Line: lineNo + 1, Err: pathErr(err)}
+	}
+	if docs == 0 {
+		if lineNo == 0 {
+			return &Error{File: name, Err: ErrEmpty}
+		}
+		return &Error{File: name, Err: fmt.Errorf("%w (only blank lines)", ErrEmpty)}
+	}
+	return nil
+}
+
+// jsonlDoc turns one non-blank JSONL line into a document (without Source).
+func jsonlDoc(line []byte, opts Options) (annotate.Document, error) {
+	var doc annotate.Document
+	if !utf8.Valid(line) {
+		i := invalidUTF8(line)
+		return doc, fmt.Errorf("invalid UTF-8 (byte 0x%02x at column %d); the file must be saved as UTF-8", line[i], i+1)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(line, &fields); err != nil {
+		trimmed := bytes.TrimSpace(line)
+		if json.Valid(trimmed) {
+			return doc, fmt.Errorf("line is a JSON %s, not an object", jsonType(trimmed))
+		}
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return doc, fmt.Errorf("malformed JSON at column %d: %v", se.Offset, se)
+		}
+		return doc, fmt.Errorf("malformed JSON: %v", err)
+	}
+	if fields == nil { // the line is "null"
+		return doc, errors.New("line is a JSON null, not an object")
+	}
+	if err := checkSurrogates(line); err != nil {
+		return doc, err
+	}
+
+	key := opts.TextField
+	if key == "" {
+		for _, k := range defaultTextFields {
+			if _, ok := fields[k]; ok {
+				key = k
+				break
+			}
+		}
+		if key == "" {
+			return doc, fmt.Errorf("no text field: expected one of %s (use --text-field); this line has %s",
+				quoteList(defaultTextFields), fieldList(fields))
+		}
+	}
+	raw, ok := fields[key]
+	if !ok {
+		return doc, fmt.Errorf("no text field %q; this line has %s", key, fieldList(fields))
+	}
+	text, err := stringField(key, raw)
+	if err != nil {
+		return doc, err
+	}
+	if isBlank(text) {
+		return doc, fmt.Errorf("text field %q is empty", key)
+	}
+	if doc.Text, err = checkedText(key, text); err != nil {
+		return doc, err
+	}
+
+	if raw, ok := fields["id"]; ok && key != "id" {
+		switch jsonType(raw) {
+		case "string":
+			if doc.ExternalID, err = stringField("id", raw); err != nil {
+				return doc, err
+			}
+		case "number":
+			doc.ExternalID = string(bytes.TrimSpace(raw))
+		case "null":
+		default:
+			return doc, fmt.Errorf(`field "id" is a JSON %s; it must be a string or a number`, jsonType(raw))
+		}
+	}
+	titleKept := false
+	if raw, ok := fields["title"]; ok && key != "title" && jsonType(raw) == "string" {
+		if doc.Title, err = stringField("title", raw); err != nil {
+			return doc, err
+		}
+		doc.Title = strings.TrimSpace(doc.Title)
+		titleKept = true
+	}
+	if doc.Title == "" {
+		doc.Title = annotate.HeadingTitle(doc.Text)
+	}
+
+	for k, raw := range fields {
+		if k == key || (k == "id" && doc.ExternalID != "") || (k == "title" && titleKept) {
+			continue
+		}
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		var v any
+		if err := dec.Decode(&v); err != nil { // cannot happen: raw was valid
+			return doc, fmt.Errorf("field %q: %v", k, err)
+		}
+		if doc.Meta == nil {
+			doc.Meta = make(map[string]any, len(fields))
+		}
+		doc.Meta[k] = v
+	}
+	return doc, nil
+}
+
+// stringField decodes a JSON string value, refusing other types and NUL
+// characters.
+func stringField(key string, raw json.RawMessage) (string, error) {
+	if t := jsonType(raw); t != "string" {
+		return "", fmt.Errorf("field %q is a JSON %s, not a string", key, t)
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", fmt.Errorf("field %q: %v", key, err)
+	}
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		return "", fmt.Errorf(`field %q contains a NUL character (\u0000) at byte %d`, key, i)
+	}
+	return s, nil
+}
+
+// checkedText applies annotate.NormalizeText (CRLF and CR become LF) and the
+// size limit to a text taken from a record.
+func checkedText(what, s string) (string, error) {
+	if len(s) > MaxTextBytes {
+		return "", tooLarge(fmt.Sprintf("the text in %q", what), int64(len(s)), MaxTextBytes)
+	}
+	if strings.IndexByte(s, '\r') < 0 && !strings.HasPrefix(s, "\ufeff") {
+		if i := strings.IndexByte(s, 0); i >= 0 {
+			return "", fmt.Errorf("%q contains a NUL character at byte %d", what, i)
+		}
+		if !utf8.ValidString(s) {
+			return "", fmt.Errorf("%q is not valid UTF-8", what)
+		}
+		return s, nil
+	}
+	t, err := annotate.NormalizeText([]byte(s))
+	if err != nil {
+		var te *annotate.TextError
+		if errors.As(err, &te) {
+			return "", fmt.Errorf("%q: %s (line %d of the text)", what, te.Reason, te.Line)
+		}
+		return "", fmt.Errorf("%q: %v", what, err)
+	}
+	return t, nil
+}
+
+// checkSurrogates refuses \u escapes that are lone UTF-16 surrogates, which
+// encoding/json would silently turn into U+FFFD.
+func checkSurrogates(line []byte) error {
+	if !bytes.Contains(line, []byte(`\u`)) {
+		return nil
+	}
+	hex4 := func(i int) (rune, bool) {
+		if i+6 > len(line) || line[i] != '\\' || line[i+1] != 'u' {
+			return 0, false
+		}
+		v, err := strconv.ParseUint(string(line[i+2:i+6]), 16, 32)
+		return rune(v), err == nil
+	}
+	for i := 0; i < len(line); i++ {
+		if line[i] != '\\' {
+			continue
+		}
+		if i+1 < len(line) && line[i+1] != 'u' {
+			i++ // a two-character escape such as \\ or \"
+			continue
+		}
+		r, ok := hex4(i)
+		if !ok {
+			continue
+		}
+		switch {
+		case r >= 0xd800 && r < 0xdc00:
+			if r2, ok := hex4(i + 6); ok && r2 >= 0xdc00 && r2 < 0xe000 {
+				i += 11
+				continue
+			}
+			return fmt.Errorf(`unpaired UTF-16 surrogate \u%04x at column %d`, r, i+1)
+		case r >= 0xdc00 && r < 0xe000:
+			return fmt.Errorf(`unpaired UTF-16 surrogate \u%04x at column %d`, r, i+1)
+		}
+		i += 5
+	}
+	return nil
+}
+
+// jsonType names the type of a valid JSON value from its first byte.
+func jsonType(raw []byte) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "nothing"
+	}
+	switch raw[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	return "number"
+}
+
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
+}
+
+func fieldList(fields map[string]json.RawMessage) string {
+	if len(fields) == 0 {
+		return "no fields"
+	}
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if len(keys) > 12 {
+		return "fields " + quoteList(keys[:12]) + fmt.Sprintf(" and %d more", len(keys)-12)
+	}
+	return "fields " + quoteList(keys)
+}
+
+// invalidUTF8 returns the index of the first byte of b that does not start
+// a valid UTF-8 sequence, or -1.
+func invalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}

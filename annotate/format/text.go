@@ -1,0 +1,65 @@
+package format
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"syscall"
+
+	"github.com/slant-annotate/slant/annotate"
+)
+
+// readText reads a plain-text file as one document. The text is the whole
+// file after annotate.NormalizeText (the heading stays in the text, so that
+// offsets are those of the file); the title is its heading line or else the
+// file name.
+func readText(r io.Reader, name string, emit func(annotate.Document) error) error {
+	// A text file whose normalised text is at most MaxTextBytes is at most
+	// about twice that on disk (CRLF line ends); refuse anything bigger
+	// before reading it.
+	if f, ok := r.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > 2*MaxTextBytes {
+			return &Error{File: name, Err: tooLarge("the file", st.Size(), MaxTextBytes)}
+		}
+	}
+	br := bufio.NewReader(r)
+	if err := sniff(br, "a text file"); err != nil {
+		return &Error{File: name, Err: err}
+	}
+	raw, err := io.ReadAll(io.LimitReader(br, 2*MaxTextBytes+1))
+	if err != nil {
+		return &Error{File: name, Err: pathErr(err)}
+	}
+	if len(raw) > 2*MaxTextBytes {
+		return &Error{File: name, Err: tooLarge("the file", int64(len(raw)), MaxTextBytes)}
+	}
+	text, err := annotate.NormalizeText(raw)
+	if err != nil {
+		var te *annotate.TextError
+		if errors.As(err, &te) {
+			return &Error{File: name, Line: te.Line, Err: te}
+		}
+		return &Error{File: name, Err: err}
+	}
+	if len(text) > MaxTextBytes {
+		return &Error{File: name, Err: tooLarge("the text", int64(len(text)), MaxTextBytes)}
+	}
+	if text == "" {
+		return &Error{File: name, Err: ErrEmpty}
+	}
+	if isBlank(text) {
+		return &Error{File: name, Err: fmt.Errorf("%w (only white space)", ErrEmpty)}
+	}
+	title := annotate.HeadingTitle(text)
+	if title == "" {
+		title = fileTitle(name)
+	}
+	if err := emit(annotate.Document{Title: title, Text: text, Source: name}); err != nil {
+		return emitErr(name, 0, err)
+	}
+	return nil
+}
+
+func isLoop(err error) bool { return errors.Is(err, syscall.ELOOP) }
