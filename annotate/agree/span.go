@@ -1,0 +1,290 @@
+package agree
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"unicode"
+)
+
+// Span is a labelled range [Start, End), end exclusive, in whatever unit the
+// caller uses (code points, tokens).
+type Span struct {
+	Start, End int
+	Label      string
+}
+
+// Match says when two spans agree.
+type Match int
+
+const (
+	// Exact: same start, end and label.
+	Exact Match = iota
+	// Overlap: same label and at least one position in common. An A span is
+	// recalled if any B span overlaps it, a B span is precise if any A span
+	// overlaps it (many-to-one matches count).
+	Overlap
+)
+
+func (m Match) String() string {
+	if m == Overlap {
+		return "overlap"
+	}
+	return "exact"
+}
+
+// SpanUnit holds the spans two annotators, A and B, marked in one unit (a
+// sentence or a document). Spans of different units never match.
+type SpanUnit struct {
+	A, B []Span
+}
+
+// SpanScore is span agreement between annotators A and B. Precision takes A
+// as the reference and B as the prediction; F1 is symmetric.
+type SpanScore struct {
+	A, B      int     // spans of each annotator
+	MatchedA  int     // A spans matched by B (recall numerator)
+	MatchedB  int     // B spans matched by A (precision numerator)
+	Precision float64 // MatchedB/B; NaN when B has no span
+	Recall    float64 // MatchedA/A; NaN when A has no span
+	F1        float64 // 2PR/(P+R); 0 when nothing matches; NaN when neither has a span
+}
+
+// SpanResult is micro-averaged span agreement and the same per label.
+type SpanResult struct {
+	Match    Match
+	Micro    SpanScore
+	Labels   []string // sorted
+	PerLabel map[string]SpanScore
+}
+
+// SpanF1 compares two annotators' spans over units, micro-averaged over all
+// units and labels, and per label.
+func SpanF1(units []SpanUnit, match Match) SpanResult {
+	type tally struct{ a, b, ma, mb int }
+	per := map[string]*tally{}
+	get := func(l string) *tally {
+		t := per[l]
+		if t == nil {
+			t = &tally{}
+			per[l] = t
+		}
+		return t
+	}
+	for _, u := range units {
+		for _, s := range u.A {
+			get(s.Label).a++
+		}
+		for _, s := range u.B {
+			get(s.Label).b++
+		}
+		if match == Exact {
+			left := map[Span]int{}
+			for _, s := range u.A {
+				left[s]++
+			}
+			for _, s := range u.B {
+				if left[s] > 0 {
+					left[s]--
+					t := get(s.Label)
+					t.ma++
+					t.mb++
+				}
+			}
+			continue
+		}
+		byLabelA, byLabelB := groupByLabel(u.A), groupByLabel(u.B)
+		for l, as := range byLabelA {
+			bs := byLabelB[l]
+			t := get(l)
+			t.ma += countOverlapped(as, bs)
+			t.mb += countOverlapped(bs, as)
+		}
+	}
+	res := SpanResult{Match: match, PerLabel: map[string]SpanScore{}}
+	var all tally
+	for l, t := range per {
+		res.Labels = append(res.Labels, l)
+		res.PerLabel[l] = score(t.a, t.b, t.ma, t.mb)
+		all.a += t.a
+		all.b += t.b
+		all.ma += t.ma
+		all.mb += t.mb
+	}
+	sort.Strings(res.Labels)
+	res.Micro = score(all.a, all.b, all.ma, all.mb)
+	return res
+}
+
+func score(a, b, ma, mb int) SpanScore {
+	s := SpanScore{A: a, B: b, MatchedA: ma, MatchedB: mb, Precision: math.NaN(), Recall: math.NaN(), F1: math.NaN()}
+	if b > 0 {
+		s.Precision = float64(mb) / float64(b)
+	}
+	if a > 0 {
+		s.Recall = float64(ma) / float64(a)
+	}
+	switch {
+	case a == 0 && b == 0:
+	case a == 0 || b == 0 || ma+mb == 0:
+		s.F1 = 0
+	default:
+		s.F1 = 2 * s.Precision * s.Recall / (s.Precision + s.Recall)
+	}
+	return s
+}
+
+func groupByLabel(spans []Span) map[string][]Span {
+	g := map[string][]Span{}
+	for _, s := range spans {
+		g[s.Label] = append(g[s.Label], s)
+	}
+	return g
+}
+
+// countOverlapped counts the spans of xs that share a position with a span of
+// ys. O((x+y) log y).
+func countOverlapped(xs, ys []Span) int {
+	if len(ys) == 0 {
+		return 0
+	}
+	ys = append([]Span(nil), ys...)
+	sort.Slice(ys, func(i, j int) bool { return ys[i].Start < ys[j].Start })
+	maxEnd := make([]int, len(ys)) // maxEnd[i]: largest End of ys[:i+1] that is not empty
+	best := math.MinInt
+	for i, y := range ys {
+		if y.End > y.Start && y.End > best {
+			best = y.End
+		}
+		maxEnd[i] = best
+	}
+	n := 0
+	for _, x := range xs {
+		if x.End <= x.Start {
+			continue
+		}
+		// ys starting before x ends; one of them overlaps x iff it ends after x starts.
+		i := sort.Search(len(ys), func(i int) bool { return ys[i].Start >= x.End })
+		if i > 0 && maxEnd[i-1] > x.Start {
+			n++
+		}
+	}
+	return n
+}
+
+// Token is a token's range [Start, End).
+type Token struct{ Start, End int }
+
+// WhitespaceTokens splits text at Unicode white space and returns the tokens
+// as code point offsets (how Slant stores offsets).
+func WhitespaceTokens(text string) []Token {
+	var toks []Token
+	start, i := -1, 0
+	for _, c := range text {
+		if unicode.IsSpace(c) {
+			if start >= 0 {
+				toks = append(toks, Token{start, i})
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+		i++
+	}
+	if start >= 0 {
+		toks = append(toks, Token{start, i})
+	}
+	return toks
+}
+
+// NoSpan labels a token that no span covers.
+const NoSpan = "none"
+
+// SpanDoc is one document's tokens and each annotator's span layer over it,
+// in the same offsets. A nil layer means the annotator did not annotate the
+// document (their values are missing); an empty, non-nil layer means they
+// marked nothing.
+type SpanDoc struct {
+	Tokens []Token
+	Layers [][]Span // one per annotator
+}
+
+// TokenReliability turns span layers into reliability data with one unit per
+// token: each annotator labels a token with the label of their span that
+// covers it (shares a position with it; where several do, the one sharing
+// most, then the first), or NoSpan.
+func TokenReliability(docs []SpanDoc, annotators []string) (*Reliability, error) {
+	k := len(annotators)
+	if k == 0 {
+		return nil, fmt.Errorf("agree: no annotators")
+	}
+	labels := map[string]int32{NoSpan: 0}
+	r := &Reliability{Coders: annotators, Labels: []string{NoSpan}}
+	for d, doc := range docs {
+		if len(doc.Layers) != k {
+			return nil, fmt.Errorf("agree: document %d has %d layers for %d annotators", d, len(doc.Layers), k)
+		}
+		order := make([]int, len(doc.Tokens))
+		for i := range order {
+			order[i] = i
+		}
+		sort.SliceStable(order, func(i, j int) bool { return doc.Tokens[order[i]].Start < doc.Tokens[order[j]].Start })
+		base := len(r.Cells)
+		r.Cells = append(r.Cells, make([]int32, len(doc.Tokens)*k)...)
+		cells := r.Cells[base:]
+		overlap := make([]int, len(doc.Tokens))
+		for a, layer := range doc.Layers {
+			if layer == nil {
+				for t := range doc.Tokens {
+					cells[t*k+a] = Missing
+				}
+				continue
+			}
+			clear(overlap)
+			for _, s := range layer {
+				if s.End <= s.Start {
+					continue
+				}
+				c, ok := labels[s.Label]
+				if !ok {
+					c = int32(len(r.Labels))
+					labels[s.Label] = c
+					r.Labels = append(r.Labels, s.Label)
+				}
+				// first token (in start order) ending after the span starts;
+				// tokens are assumed not to overlap one another.
+				i := sort.Search(len(order), func(i int) bool { return doc.Tokens[order[i]].End > s.Start })
+				for ; i < len(order); i++ {
+					t := order[i]
+					tok := doc.Tokens[t]
+					if tok.Start >= s.End {
+						break
+					}
+					ov := min(tok.End, s.End) - max(tok.Start, s.Start)
+					if ov > overlap[t] {
+						overlap[t] = ov
+						cells[t*k+a] = c
+					}
+				}
+			}
+		}
+		for t := range doc.Tokens {
+			r.Units = append(r.Units, fmt.Sprintf("%d:%d-%d", d, doc.Tokens[t].Start, doc.Tokens[t].End))
+		}
+	}
+	r.Values = make([]float64, len(r.Labels))
+	for i := range r.Values {
+		r.Values[i] = math.NaN()
+	}
+	return r, nil
+}
+
+// TokenAlpha is nominal Krippendorff's alpha over tokens labelled from span
+// layers (see TokenReliability); any number of annotators.
+func TokenAlpha(docs []SpanDoc, annotators []string) (AlphaResult, error) {
+	r, err := TokenReliability(docs, annotators)
+	if err != nil {
+		return AlphaResult{Alpha: math.NaN(), Observed: math.NaN(), Expected: math.NaN()}, err
+	}
+	return Alpha(r, Nominal)
+}
