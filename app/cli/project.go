@@ -2,8 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
+	"os"
 
 	"github.com/slant-annotate/slant/app/ops"
 	"github.com/slant-annotate/slant/store"
@@ -21,6 +24,13 @@ func openProject(env *Env, dbFlag string, readOnly bool) (*store.DB, bool) {
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "slant:", err)
 		return nil, false
+	}
+	if _, err := os.Stat(path); readOnly && errors.Is(err, fs.ErrNotExist) {
+		if def, _ := ops.DefaultProjectPath(); path != def {
+			fmt.Fprintf(env.Stderr, "slant: no project at %s (create it with: slant import --db %s FILE...)\n", path, path)
+			return nil, false
+		}
+		readOnly = false // the default project is made on first use, as the window does
 	}
 	db, err := ops.OpenProject(context.Background(), path, store.Options{ReadOnly: readOnly})
 	if err != nil {

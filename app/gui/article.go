@@ -1,0 +1,50 @@
+package gui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/slant-annotate/slant/annotate"
+)
+
+// articleView shows the selected document: its title, where it came from,
+// and its text, wrapped and scrollable.
+type articleView struct {
+	title  *widget.Label
+	meta   *widget.Label
+	text   *widget.Label
+	scroll *container.Scroll
+	root   fyne.CanvasObject
+	docID  int64
+}
+
+func newArticleView() *articleView {
+	v := &articleView{
+		title: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		meta:  widget.NewLabel(""),
+		text:  widget.NewLabel("Select a document, or import articles with File → Import (Ctrl+O), or drop files here."),
+	}
+	v.title.Wrapping = fyne.TextWrapWord
+	v.meta.Importance = widget.LowImportance
+	v.meta.Truncation = fyne.TextTruncateEllipsis
+	v.text.Wrapping = fyne.TextWrapWord
+	v.text.Selectable = true
+	v.scroll = container.NewVScroll(v.text)
+	v.root = container.NewBorder(container.NewVBox(v.title, v.meta), nil, nil, nil, v.scroll)
+	return v
+}
+
+func (v *articleView) show(d annotate.Document) {
+	v.docID = d.ID
+	v.title.SetText(d.Title)
+	meta := fmt.Sprintf("#%d · %d words · %s", d.ID, annotate.Words(d.Text), d.Source)
+	if d.URL != "" {
+		meta += " · " + d.URL
+	}
+	v.meta.SetText(meta)
+	v.text.SetText(d.Text)
+	v.scroll.ScrollToTop()
+}
