@@ -20,6 +20,10 @@ import (
 	"github.com/slant-annotate/slant/annotate"
 )
 
+// MinArticleWords is the fewest words of extracted text that count as an
+// article: below it, readability has found a menu or a caption, not a story.
+const MinArticleWords = 20
+
 // ErrNoArticle is wrapped by the error for a page with no article text.
 var ErrNoArticle = errors.New("no article text found in the page")
 
@@ -85,6 +89,10 @@ func readHTML(r io.Reader, name string, emit func(annotate.Document) error) erro
 	text := cleanText(render.InnerText(article.Node))
 	if text == "" {
 		return &Error{File: name, Err: ErrNoArticle}
+	}
+	if n := annotate.Words(text); n < MinArticleWords {
+		return &Error{File: name, Err: fmt.Errorf("%w: what is left is %d words (%.40q), fewer than %d",
+			ErrNoArticle, n, text, MinArticleWords)}
 	}
 	if text, err = checkedText("the article text", text); err != nil {
 		return &Error{File: name, Err: err}
