@@ -62,6 +62,9 @@ type Reliability struct {
 	Cells  []int32   // row-major, len = NumUnits()*len(Coders)
 	Labels []string  // category names, by index
 	Values []float64 // category numbers, by index (NaN: not a number)
+	// Ordered says the category order means something (numbers, or a
+	// declared ordered set), so that weighted kappa applies.
+	Ordered bool
 }
 
 // NumUnits is the number of rows.
@@ -150,7 +153,7 @@ func FromFloats(coders []string, rows [][]float64) (*Reliability, error) {
 	for i, v := range vals {
 		set[v] = int32(i)
 	}
-	r := &Reliability{Coders: coders, Values: vals, Cells: make([]int32, 0, len(rows)*k)}
+	r := &Reliability{Coders: coders, Values: vals, Cells: make([]int32, 0, len(rows)*k), Ordered: true}
 	for _, row := range rows {
 		for _, v := range row {
 			if math.IsNaN(v) {
@@ -168,8 +171,10 @@ func FromFloats(coders []string, rows [][]float64) (*Reliability, error) {
 // category set; if it is nil, the categories are the distinct labels, in
 // increasing numeric order when every label is a number, else in string
 // order. A category that parses as a number gets that number as its value.
+// The categories are ordered when declared or when all are numbers.
 func FromLabels(coders []string, rows [][]string, categories []string) (*Reliability, error) {
 	k := len(coders)
+	ordered := categories != nil
 	if categories == nil {
 		seen := map[string]bool{}
 		for _, row := range rows {
@@ -180,10 +185,10 @@ func FromLabels(coders []string, rows [][]string, categories []string) (*Reliabi
 				}
 			}
 		}
-		sortLabels(categories)
+		ordered = sortLabels(categories)
 	}
 	index := make(map[string]int32, len(categories))
-	r := &Reliability{Coders: coders, Labels: categories, Values: make([]float64, len(categories))}
+	r := &Reliability{Coders: coders, Labels: categories, Values: make([]float64, len(categories)), Ordered: ordered}
 	for i, c := range categories {
 		if _, dup := index[c]; dup {
 			return nil, fmt.Errorf("agree: category %q declared twice", c)
@@ -220,8 +225,9 @@ func parseNumber(s string) float64 {
 	return v
 }
 
-// sortLabels orders labels numerically when all are numbers, else as strings.
-func sortLabels(ls []string) {
+// sortLabels orders labels numerically when all are numbers, else as
+// strings, and reports whether they were numbers.
+func sortLabels(ls []string) bool {
 	allNum := true
 	for _, s := range ls {
 		if math.IsNaN(parseNumber(s)) {
@@ -234,4 +240,5 @@ func sortLabels(ls []string) {
 	} else {
 		sort.Strings(ls)
 	}
+	return allNum
 }

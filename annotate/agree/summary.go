@@ -5,9 +5,6 @@ import "math"
 // Options chooses what Summarize computes.
 type Options struct {
 	Level Level
-	// Ordered says the category order means something (numbers, or a
-	// declared ordered set); weighted kappa is computed only then.
-	Ordered bool
 	// Bootstrap is the number of resamples for alpha's 95% interval (0: none).
 	Bootstrap int
 	Seed      uint64
@@ -28,7 +25,8 @@ type Summary struct {
 	Pairs []PairResult
 }
 
-// Summarize computes every metric.
+// Summarize computes every metric. Weighted kappa is computed only when the
+// categories are ordered (r.Ordered).
 func Summarize(r *Reliability, o Options) (*Summary, error) {
 	s := &Summary{Level: o.Level, Units: r.NumUnits(), Coders: len(r.Coders)}
 	var err error
@@ -53,7 +51,7 @@ func Summarize(r *Reliability, o Options) (*Summary, error) {
 			if err != nil {
 				return nil, err
 			}
-			if !o.Ordered {
+			if !r.Ordered {
 				p.WeightedLinear, p.WeightedQuadratic = math.NaN(), math.NaN()
 			}
 			s.Pairs = append(s.Pairs, p)
