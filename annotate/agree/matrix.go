@@ -346,6 +346,9 @@ func (p *csvScanner) record() ([]string, error) {
 				break
 			}
 			f = strings.TrimSpace(b.String())
+			if strings.Contains(f, "\r") { // line breaks inside quotes become LF, as everywhere in Slant
+				f = strings.ReplaceAll(strings.ReplaceAll(f, "\r\n", "\n"), "\r", "\n")
+			}
 			for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
 				i++
 			}

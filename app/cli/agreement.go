@@ -161,7 +161,7 @@ func writeAgreementTable(w io.Writer, file string, r *agree.Reliability, s *agre
 		cats += " (unordered labels)"
 	}
 	row("Categories", cats)
-	row("", "")
+	fmt.Fprintln(tw)
 	row(fmt.Sprintf("Krippendorff's alpha (%s)", s.Level), fmtNum(s.Alpha.Alpha))
 	if boot > 0 {
 		ci := "undefined"
