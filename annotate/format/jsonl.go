@@ -73,20 +73,30 @@ func jsonlDoc(line []byte, opts Options) (annotate.Document, error) {
 		i := invalidUTF8(line)
 		return doc, fmt.Errorf("invalid UTF-8 (byte 0x%02x at column %d); the file must be saved as UTF-8", line[i], i+1)
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(line, &fields); err != nil {
-		trimmed := bytes.TrimSpace(line)
-		if json.Valid(trimmed) {
-			return doc, fmt.Errorf("line is a JSON %s, not an object", jsonType(trimmed))
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.UseNumber()
+	var v any
+	err := dec.Decode(&v)
+	if err == nil {
+		if _, err = dec.Token(); err == io.EOF {
+			err = nil
+		} else if err == nil {
+			err = fmt.Errorf("more than one JSON value on the line (column %d)", dec.InputOffset())
 		}
+	}
+	if err != nil {
 		var se *json.SyntaxError
-		if errors.As(err, &se) {
+		switch {
+		case errors.As(err, &se):
 			return doc, fmt.Errorf("malformed JSON at column %d: %v", se.Offset, se)
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return doc, errors.New("malformed JSON: the line ends before the object does")
 		}
 		return doc, fmt.Errorf("malformed JSON: %v", err)
 	}
-	if fields == nil { // the line is "null"
-		return doc, errors.New("line is a JSON null, not an object")
+	fields, ok := v.(map[string]any)
+	if !ok {
+		return doc, fmt.Errorf("line is a JSON %s, not an object", typeOf(v))
 	}
 	if err := checkSurrogates(line); err != nil {
 		return doc, err
@@ -105,13 +115,13 @@ func jsonlDoc(line []byte, opts Options) (annotate.Document, error) {
 				quoteList(defaultTextFields), fieldList(fields))
 		}
 	}
-	raw, ok := fields[key]
+	tv, ok := fields[key]
 	if !ok {
 		return doc, fmt.Errorf("no text field %q; this line has %s", key, fieldList(fields))
 	}
-	text, err := stringField(key, raw)
-	if err != nil {
-		return doc, err
+	text, ok := tv.(string)
+	if !ok {
+		return doc, fmt.Errorf("field %q is a JSON %s, not a string", key, typeOf(tv))
 	}
 	if isBlank(text) {
 		return doc, fmt.Errorf("text field %q is empty", key)
@@ -119,64 +129,58 @@ func jsonlDoc(line []byte, opts Options) (annotate.Document, error) {
 	if doc.Text, err = checkedText(key, text); err != nil {
 		return doc, err
 	}
+	delete(fields, key)
 
-	if raw, ok := fields["id"]; ok && key != "id" {
-		switch jsonType(raw) {
-		case "string":
-			if doc.ExternalID, err = stringField("id", raw); err != nil {
-				return doc, err
-			}
-		case "number":
-			doc.ExternalID = string(bytes.TrimSpace(raw))
-		case "null":
+	if id, ok := fields["id"]; ok {
+		switch id := id.(type) {
+		case string:
+			doc.ExternalID = id
+		case json.Number:
+			doc.ExternalID = id.String()
+		case nil:
 		default:
-			return doc, fmt.Errorf(`field "id" is a JSON %s; it must be a string or a number`, jsonType(raw))
+			return doc, fmt.Errorf(`field "id" is a JSON %s; it must be a string or a number`, typeOf(id))
+		}
+		if doc.ExternalID != "" {
+			delete(fields, "id")
+		}
+		if strings.IndexByte(doc.ExternalID, 0) >= 0 {
+			return doc, errors.New(`field "id" contains a NUL character`)
 		}
 	}
-	titleKept := false
-	if raw, ok := fields["title"]; ok && key != "title" && jsonType(raw) == "string" {
-		if doc.Title, err = stringField("title", raw); err != nil {
-			return doc, err
+	if title, ok := fields["title"].(string); ok {
+		if strings.IndexByte(title, 0) >= 0 {
+			return doc, errors.New(`field "title" contains a NUL character`)
 		}
-		doc.Title = strings.TrimSpace(doc.Title)
-		titleKept = true
+		doc.Title = strings.TrimSpace(title)
+		delete(fields, "title")
 	}
 	if doc.Title == "" {
 		doc.Title = annotate.HeadingTitle(doc.Text)
 	}
-
-	for k, raw := range fields {
-		if k == key || (k == "id" && doc.ExternalID != "") || (k == "title" && titleKept) {
-			continue
-		}
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.UseNumber()
-		var v any
-		if err := dec.Decode(&v); err != nil { // cannot happen: raw was valid
-			return doc, fmt.Errorf("field %q: %v", k, err)
-		}
-		if doc.Meta == nil {
-			doc.Meta = make(map[string]any, len(fields))
-		}
-		doc.Meta[k] = v
+	if len(fields) > 0 {
+		doc.Meta = fields
 	}
 	return doc, nil
 }
 
-// stringField decodes a JSON string value, refusing other types and NUL
-// characters.
-func stringField(key string, raw json.RawMessage) (string, error) {
-	if t := jsonType(raw); t != "string" {
-		return "", fmt.Errorf("field %q is a JSON %s, not a string", key, t)
+// typeOf names the JSON type of a value decoded with UseNumber.
+func typeOf(v any) string {
+	switch v.(type) {
+	case map[string]any:
+		return "object"
+	case []any:
+		return "array"
+	case string:
+		return "string"
+	case json.Number:
+		return "number"
+	case bool:
+		return "boolean"
+	case nil:
+		return "null"
 	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", fmt.Errorf("field %q: %v", key, err)
-	}
-	if i := strings.IndexByte(s, 0); i >= 0 {
-		return "", fmt.Errorf(`field %q contains a NUL character (\u0000) at byte %d`, key, i)
-	}
-	return s, nil
+	return fmt.Sprintf("%T", v)
 }
 
 // checkedText applies annotate.NormalizeText (CRLF and CR become LF) and the
@@ -245,27 +249,6 @@ func checkSurrogates(line []byte) error {
 	return nil
 }
 
-// jsonType names the type of a valid JSON value from its first byte.
-func jsonType(raw []byte) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return "nothing"
-	}
-	switch raw[0] {
-	case '{':
-		return "object"
-	case '[':
-		return "array"
-	case '"':
-		return "string"
-	case 't', 'f':
-		return "boolean"
-	case 'n':
-		return "null"
-	}
-	return "number"
-}
-
 func quoteList(names []string) string {
 	q := make([]string, len(names))
 	for i, n := range names {
@@ -274,7 +257,7 @@ func quoteList(names []string) string {
 	return strings.Join(q, ", ")
 }
 
-func fieldList(fields map[string]json.RawMessage) string {
+func fieldList(fields map[string]any) string {
 	if len(fields) == 0 {
 		return "no fields"
 	}
