@@ -13,27 +13,24 @@ import (
 // articleView shows the selected document: its title, where it came from,
 // and its text, wrapped and scrollable.
 type articleView struct {
-	title  *widget.Label
-	meta   *widget.Label
-	text   *widget.Label
-	scroll *container.Scroll
-	root   fyne.CanvasObject
-	docID  int64
+	title *widget.Label
+	meta  *widget.Label
+	text  *TextView
+	root  fyne.CanvasObject
+	docID int64
 }
 
 func newArticleView() *articleView {
 	v := &articleView{
 		title: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		meta:  widget.NewLabel(""),
-		text:  widget.NewLabel("Select a document, or import articles with File → Import (Ctrl+O), or drop files here."),
+		text:  NewTextView(),
 	}
+	v.text.SetText("Select a document, or import articles with File → Import (Ctrl+O, or Ctrl+I to type a path), or drop files on this window.", nil)
 	v.title.Wrapping = fyne.TextWrapWord
 	v.meta.Importance = widget.LowImportance
 	v.meta.Truncation = fyne.TextTruncateEllipsis
-	v.text.Wrapping = fyne.TextWrapWord
-	v.text.Selectable = true
-	v.scroll = container.NewVScroll(v.text)
-	v.root = container.NewBorder(container.NewVBox(v.title, v.meta), nil, nil, nil, v.scroll)
+	v.root = container.NewBorder(container.NewVBox(v.title, v.meta), nil, nil, nil, v.text)
 	return v
 }
 
@@ -45,6 +42,5 @@ func (v *articleView) show(d annotate.Document) {
 		meta += " · " + d.URL
 	}
 	v.meta.SetText(meta)
-	v.text.SetText(d.Text)
-	v.scroll.ScrollToTop()
+	v.text.SetText(d.Text, nil)
 }
