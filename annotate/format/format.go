@@ -104,7 +104,7 @@ type Error struct {
 func (e *Error) Error() string {
 	msg := "<nil>"
 	if te, ok := e.Err.(*annotate.TextError); ok {
-		msg = fmt.Sprintf("%s (byte %d)", te.Reason, te.Byte)
+		msg = fmt.Sprintf("%s (at byte offset %d)", te.Reason, te.Byte)
 	} else if e.Err != nil {
 		msg = e.Err.Error()
 	}
@@ -235,6 +235,19 @@ func fileTitle(name string) string {
 	return strings.Join(strings.Fields(base), " ")
 }
 
+// textTitle is the title of a plain-text document: its heading line without
+// Markdown's leading '#'s, or else the file name.
+func textTitle(text, name string) string {
+	title := annotate.HeadingTitle(text)
+	if t := strings.TrimSpace(strings.TrimLeft(title, "#")); t != "" && strings.HasPrefix(title, "#") {
+		title = t
+	}
+	if title == "" {
+		title = fileTitle(name)
+	}
+	return title
+}
+
 func humanBytes(n int64) string {
 	switch {
 	case n >= 1<<20:
@@ -246,8 +259,13 @@ func humanBytes(n int64) string {
 }
 
 // tooLarge says how big something is against its limit.
-func tooLarge(what string, size int64, limit int64) error {
-	return fmt.Errorf("%w: %s is %s; the limit is %s", ErrTooLarge, what, humanBytes(size), humanBytes(limit))
+func tooLarge(what string, size int64, limit int64, per string) error {
+	return fmt.Errorf("%w: %s is %s; the limit is %s %s", ErrTooLarge, what, humanBytes(size), humanBytes(limit), per)
+}
+
+// textTooLarge is tooLarge for the text of one document.
+func textTooLarge(what string, size int64) error {
+	return tooLarge(what, size, MaxTextBytes, "of text per document")
 }
 
 // isBlank reports whether s is empty or only white space.

@@ -127,6 +127,13 @@ func TestTextFile(t *testing.T) {
 	if d.Title != "us india e commerce" {
 		t.Errorf("title %q", d.Title)
 	}
+
+	// A Markdown heading loses its '#'s in the title, not in the text.
+	p = write(t, dir, "notes.md", []byte("## Trade war\n\nText follows.\n"))
+	d = mustRead(t, p, Options{})[0]
+	if d.Title != "Trade war" || d.Text != "## Trade war\n\nText follows.\n" {
+		t.Errorf("markdown: %+v", d)
+	}
 }
 
 func TestTextFileBad(t *testing.T) {
@@ -169,7 +176,7 @@ func TestTextFileTooLarge(t *testing.T) {
 	big := bytes.Repeat(line, 50_000_000/len(line))
 	p := write(t, dir, "big.txt", big)
 	_, err := readAll(t, p, Options{})
-	wantErr(t, err, p, 0, "47.7 MiB", "limit is 10.0 MiB")
+	wantErr(t, err, p, 0, "the file is 47.7 MiB; the limit is 10.0 MiB of text per document")
 	if !errors.Is(err, ErrTooLarge) {
 		t.Errorf("%v is not ErrTooLarge", err)
 	}

@@ -41,7 +41,7 @@ var ErrNoArticle = errors.New("no article text found in the page")
 func readHTML(r io.Reader, name string, emit func(annotate.Document) error) error {
 	if f, ok := r.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxHTMLBytes {
-			return &Error{File: name, Err: tooLarge("the page", st.Size(), MaxHTMLBytes)}
+			return &Error{File: name, Err: tooLarge("the page", st.Size(), MaxHTMLBytes, "per page")}
 		}
 	}
 	raw, err := io.ReadAll(io.LimitReader(r, MaxHTMLBytes+1))
@@ -49,7 +49,7 @@ func readHTML(r io.Reader, name string, emit func(annotate.Document) error) erro
 		return &Error{File: name, Err: pathErr(err)}
 	}
 	if len(raw) > MaxHTMLBytes {
-		return &Error{File: name, Err: tooLarge("the page", int64(len(raw)), MaxHTMLBytes)}
+		return &Error{File: name, Err: tooLarge("the page", int64(len(raw)), MaxHTMLBytes, "per page")}
 	}
 	if len(raw) == 0 {
 		return &Error{File: name, Err: ErrEmpty}
@@ -91,8 +91,8 @@ func readHTML(r io.Reader, name string, emit func(annotate.Document) error) erro
 		return &Error{File: name, Err: ErrNoArticle}
 	}
 	if n := annotate.Words(text); n < MinArticleWords {
-		return &Error{File: name, Err: fmt.Errorf("%w: what is left is %d words (%.40q), fewer than %d",
-			ErrNoArticle, n, text, MinArticleWords)}
+		return &Error{File: name, Err: fmt.Errorf("%w: what is left is %s (%.40q), fewer than %d",
+			ErrNoArticle, plural(n, "word"), text, MinArticleWords)}
 	}
 	if text, err = checkedText("the article text", text); err != nil {
 		return &Error{File: name, Err: err}
@@ -131,6 +131,13 @@ func readHTML(r io.Reader, name string, emit func(annotate.Document) error) erro
 		return emitErr(name, 0, err)
 	}
 	return nil
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 var metaCharset = regexp.MustCompile(`(?i)<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_.:\-]+)`)

@@ -187,7 +187,7 @@ func typeOf(v any) string {
 // size limit to a text taken from a record.
 func checkedText(what, s string) (string, error) {
 	if len(s) > MaxTextBytes {
-		return "", tooLarge(fmt.Sprintf("the text in %q", what), int64(len(s)), MaxTextBytes)
+		return "", textTooLarge(fmt.Sprintf("the text in %q", what), int64(len(s)))
 	}
 	if strings.IndexByte(s, '\r') < 0 && !strings.HasPrefix(s, "\ufeff") {
 		if i := strings.IndexByte(s, 0); i >= 0 {

@@ -21,7 +21,7 @@ func readText(r io.Reader, name string, emit func(annotate.Document) error) erro
 	// before reading it.
 	if f, ok := r.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > 2*MaxTextBytes {
-			return &Error{File: name, Err: tooLarge("the file", st.Size(), MaxTextBytes)}
+			return &Error{File: name, Err: textTooLarge("the file", st.Size())}
 		}
 	}
 	br := bufio.NewReader(r)
@@ -33,7 +33,7 @@ func readText(r io.Reader, name string, emit func(annotate.Document) error) erro
 		return &Error{File: name, Err: pathErr(err)}
 	}
 	if len(raw) > 2*MaxTextBytes {
-		return &Error{File: name, Err: tooLarge("the file", int64(len(raw)), MaxTextBytes)}
+		return &Error{File: name, Err: textTooLarge("the file", int64(len(raw)))}
 	}
 	text, err := annotate.NormalizeText(raw)
 	if err != nil {
@@ -44,7 +44,7 @@ func readText(r io.Reader, name string, emit func(annotate.Document) error) erro
 		return &Error{File: name, Err: err}
 	}
 	if len(text) > MaxTextBytes {
-		return &Error{File: name, Err: tooLarge("the text", int64(len(text)), MaxTextBytes)}
+		return &Error{File: name, Err: textTooLarge("the text", int64(len(text)))}
 	}
 	if text == "" {
 		return &Error{File: name, Err: ErrEmpty}
@@ -52,11 +52,7 @@ func readText(r io.Reader, name string, emit func(annotate.Document) error) erro
 	if isBlank(text) {
 		return &Error{File: name, Err: fmt.Errorf("%w (only white space)", ErrEmpty)}
 	}
-	title := annotate.HeadingTitle(text)
-	if title == "" {
-		title = fileTitle(name)
-	}
-	if err := emit(annotate.Document{Title: title, Text: text, Source: name}); err != nil {
+	if err := emit(annotate.Document{Title: textTitle(text, name), Text: text, Source: name}); err != nil {
 		return emitErr(name, 0, err)
 	}
 	return nil
