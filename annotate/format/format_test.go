@@ -146,7 +146,7 @@ func TestTextFileBad(t *testing.T) {
 		line    int
 		parts   []string
 	}{
-		{"latin1.txt", []byte("Line one\nCaf\xe9 society\n"), 2, []string{"invalid UTF-8", "0xe9", "byte 12"}},
+		{"latin1.txt", []byte("Line one\nCaf\xe9 society\n"), 2, []string{"invalid UTF-8", "0xe9", "byte offset 12"}},
 		{"nul.txt", []byte("Line one\nbad\x00byte\n"), 2, []string{"NUL"}},
 		{"image.txt", png, 0, []string{"looks like image/png"}},
 		{"paper.txt", pdf, 0, []string{"looks like application/pdf"}},
