@@ -219,7 +219,10 @@ func csvErr(name string, prevLine int, err error) error {
 	}
 	switch {
 	case errors.Is(pe.Err, csv.ErrQuote):
-		return lineErr(name, pe.StartLine, "unterminated quoted field: the quote opened on this line is still open at line %d", pe.Line)
+		if pe.Line == pe.StartLine {
+			return lineErr(name, pe.Line, `stray quote (") after a quoted field, at column %d`, pe.Column)
+		}
+		return lineErr(name, pe.StartLine, `unterminated quoted field: the quote (") opened on this line is not closed properly (the reader gave up at line %d)`, pe.Line)
 	case errors.Is(pe.Err, csv.ErrBareQuote):
 		return lineErr(name, pe.Line, `a quote (") inside an unquoted field at column %d; quote the field and double the quote inside it`, pe.Column)
 	}

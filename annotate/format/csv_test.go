@@ -71,7 +71,8 @@ func TestCSVBad(t *testing.T) {
 		{"invalid utf8 header", "id,t\xe9xt\n", Options{}, 1, []string{"invalid UTF-8"}},
 		{"nul", head + "1,a,\"b\x00c\"\n", Options{}, 2, []string{"NUL"}},
 		{"bare quote", head + "1,a,say \"hi\"\n", Options{}, 2, []string{`quote (")`}},
-		{"unterminated", head + "1,a,\"never closed\n2,b,c\n", Options{}, 2, []string{"unterminated quoted field", "still open at line 3"}},
+		{"unterminated", head + "1,a,\"never closed\n2,b,c\n", Options{}, 2, []string{"unterminated quoted field", "gave up at line 3"}},
+		{"stray quote", head + "1,a,\"quoted\" then more\n", Options{}, 2, []string{"stray quote", "column"}},
 		{"header only", head, Options{}, 0, []string{"empty file", "no rows"}},
 		{"empty", "", Options{}, 0, []string{"empty file"}},
 	}
