@@ -57,6 +57,9 @@ func scanQuotes(text string, s, e int) (qs [][2]int, open int) {
 		end := -1
 		for j < e {
 			c, m := utf8.DecodeRuneInString(text[j:])
+			if single && (c == '“' || c == '”' || c == '"' || j-i > 400) {
+				break
+			}
 			if c == cl {
 				after := runeAt(text, j+m)
 				if !single || (!unicode.IsLetter(after) && !unicode.IsSpace(runeBefore(text, j))) {
@@ -251,6 +254,13 @@ func (c *qctx) attribute(q *qspan, ls []line) {
 			return
 		}
 	}
+	// A headline or transcript style "Kasich: ‘We are going…’".
+	if j > 0 && c.toks[j-1].start >= floor && c.toks[j-1].text == ":" {
+		if s, e, ok := c.npBackward(j-1, floor); ok && j-1 > 0 && isProper(c.toks[j-2].tag) {
+			q.spk, q.hasSpk = [2]int{s, e}, true
+			return
+		}
+	}
 	// Later in the same sentence: “…” Smith said in a statement.
 	if q.closed && i < len(c.toks) && c.toks[i].start < l.e {
 		for k, n := i, 0; k < len(c.toks) && c.toks[k].start < l.e && n < 10; k, n = k+1, n+1 {
@@ -263,6 +273,49 @@ func (c *qctx) attribute(q *qspan, ls []line) {
 					return
 				}
 			}
+		}
+	}
+}
+
+// paragraphCue looks for "X said" / "said X" in the quote's paragraph,
+// outside every quote: first the closest before the quote, then the closest
+// after it.
+func (c *qctx) paragraphCue(q *qspan, ls []line, qs []qspan) {
+	l := ls[q.line]
+	inQuote := func(b int) bool {
+		for _, o := range qs {
+			if o.line == q.line && b >= o.s && b < o.e {
+				return true
+			}
+		}
+		return false
+	}
+	try := func(k int) bool {
+		if !c.isCue(k) || inQuote(c.toks[k].start) {
+			return false
+		}
+		if strings.ToLower(c.toks[k].text) == "according" {
+			if s, e, ok := c.npForward(k+2, l.e); ok && !inQuote(s) {
+				q.spk, q.cue, q.hasSpk = [2]int{s, e}, [2]int{c.toks[k].start, c.toks[k+1].end}, true
+				return true
+			}
+			return false
+		}
+		if s, e, ok := c.npBackward(k, l.s); ok && !inQuote(s) {
+			q.spk, q.cue, q.hasSpk = [2]int{s, e}, [2]int{c.toks[k].start, c.toks[k].end}, true
+			return true
+		}
+		return false
+	}
+	j := c.tokAt(q.s)
+	for k := j - 1; k >= 0 && c.toks[k].start >= l.s; k-- {
+		if try(k) {
+			return
+		}
+	}
+	for k := c.tokAt(q.e); k < len(c.toks) && c.toks[k].start < l.e; k++ {
+		if try(k) {
+			return
 		}
 	}
 }
@@ -314,6 +367,13 @@ func findQuotes(text string, toks []token, ls []line, es []ent, of []int, ox *an
 	for i := range qs {
 		c.attribute(&qs[i], ls)
 	}
+	// A quote without attribution of its own takes the nearest cue of its
+	// paragraph outside quotes ("Bozell said the party was split. “…”").
+	for i := range qs {
+		if !qs[i].hasSpk {
+			c.paragraphCue(&qs[i], ls, qs)
+		}
+	}
 	// Groups share the first speaker found; unattributed quotes inherit the
 	// previous quote's speaker when it is in the same or the previous
 	// paragraph.
@@ -337,6 +397,25 @@ func findQuotes(text string, toks []token, ls []line, es []ent, of []int, ox *an
 			qs[i].spk, qs[i].cue, qs[i].hasSpk, qs[i].inherited = p.spk, p.cue, true, true
 		}
 	}
+	// Scare quotes and titles ("“undercard”", "“Good Morning America”") and
+	// unattributed quotes in headings are not direct quotes.
+	kept := qs[:0]
+	for _, q := range qs {
+		direct := q.hasSpk && !q.inherited
+		body := strings.Trim(text[q.s:q.e], "“”\"'‘’«»‹› ,.")
+		words := strings.Fields(body)
+		switch {
+		case direct:
+		case ls[q.line].kind == headingLine:
+			continue
+		case len(words) <= 3 && q.closed:
+			continue
+		case len(words) <= 6 && titleCase(words) && q.closed:
+			continue
+		}
+		kept = append(kept, q)
+	}
+	qs = kept
 	// Output, with target links and pronoun resolution.
 	out := make([]Quote, 0, len(qs))
 	lastNamed := -1
@@ -387,4 +466,14 @@ func speakerTarget(es []ent, of []int, spk [2]int) int {
 		}
 	}
 	return -1
+}
+
+// titleCase reports whether every word starts with a capital or a digit.
+func titleCase(words []string) bool {
+	for _, w := range words {
+		if !startsCapOrDigit(w) && len(w) > 3 {
+			return false
+		}
+	}
+	return len(words) > 0
 }
