@@ -66,9 +66,9 @@ func (b *Batch) Add(ctx context.Context, d annotate.Document) error {
 		}
 		meta = string(m)
 	}
-	title := d.Title
+	title := strings.TrimSpace(d.Title)
 	if title == "" {
-		title = "(untitled)"
+		title = fallbackTitle(d.Text)
 	}
 	res, err := b.insert.ExecContext(ctx, d.SHA256(), title, annotate.Words(d.Text),
 		utf8.RuneCountInString(d.Text), d.ExternalID, d.Source, sourceFormat(d.Source), d.URL, b.now, meta, d.Text)
@@ -93,6 +93,19 @@ func (b *Batch) Commit() error {
 func (b *Batch) Rollback() error {
 	b.insert.Close()
 	return b.tx.Rollback()
+}
+
+// fallbackTitle makes a title from the text's first words, for documents
+// whose source gave none.
+func fallbackTitle(text string) string {
+	words := strings.Fields(text)
+	if len(words) > 10 {
+		return strings.Join(words[:10], " ") + "…"
+	}
+	if len(words) == 0 {
+		return "(untitled)"
+	}
+	return strings.Join(words, " ")
 }
 
 // sourceFormat names the kind of file a document came from ("csv" for
