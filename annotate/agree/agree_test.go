@@ -437,3 +437,25 @@ func TestSummarize(t *testing.T) {
 		t.Errorf("pair order %+v", s.Pairs)
 	}
 }
+
+// Many categories take the marginal path; few the confusion table: the same
+// numbers either way.
+func TestPairPathsAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	for _, cats := range []int{3, 40} {
+		r := randomReliability(rng, 500, 3, cats, 0.2)
+		for _, ab := range [][2]int{{0, 1}, {0, 2}, {1, 2}} {
+			a := pair(r, ab[0], ab[1])
+			b := allPairs(r, [][2]int{ab})[0]
+			for i, v := range []float64{a.Agreement, a.Cohen, a.Scott, a.WeightedLinear, a.WeightedQuadratic} {
+				w := []float64{b.Agreement, b.Cohen, b.Scott, b.WeightedLinear, b.WeightedQuadratic}[i]
+				if !sameFloat(v, w, 1e-12) {
+					t.Errorf("%d categories, pair %v, metric %d: %v vs %v", cats, ab, i, v, w)
+				}
+			}
+			if w := bruteWeighted(r, ab[0], ab[1], true); !sameFloat(a.WeightedQuadratic, w, 1e-9) {
+				t.Errorf("quadratic %v, dense %v", a.WeightedQuadratic, w)
+			}
+		}
+	}
+}

@@ -28,10 +28,15 @@ type AlphaResult struct {
 // It runs in O(cells + categories), except at the ratio level, whose expected
 // disagreement is O(categories used²).
 func Alpha(r *Reliability, level Level) (AlphaResult, error) {
-	res := AlphaResult{Alpha: math.NaN(), Level: level, Observed: math.NaN(), Expected: math.NaN()}
 	if err := checkLevel(r, level); err != nil {
-		return res, err
+		return AlphaResult{Alpha: math.NaN(), Level: level, Observed: math.NaN(), Expected: math.NaN()}, err
 	}
+	return alpha(r, level), nil
+}
+
+// alpha is Alpha on checked data.
+func alpha(r *Reliability, level Level) AlphaResult {
+	res := AlphaResult{Alpha: math.NaN(), Level: level, Observed: math.NaN(), Expected: math.NaN()}
 	k := len(r.Coders)
 	nU := r.NumUnits()
 	V := len(r.Values)
@@ -58,7 +63,7 @@ func Alpha(r *Reliability, level Level) (AlphaResult, error) {
 	}
 	n := float64(res.PairableValues)
 	if res.PairableUnits == 0 {
-		return res, nil
+		return res
 	}
 	xs := positions(r, level, nc)
 	// Pass 2: observed disagreement, unit by unit.
@@ -137,7 +142,7 @@ func Alpha(r *Reliability, level Level) (AlphaResult, error) {
 	res.Observed = do / n
 	res.Expected = expectedSum(level, nc, xs, n) / (n * (n - 1))
 	res.Alpha = alphaOf(res.Observed, res.Expected)
-	return res, nil
+	return res
 }
 
 func alphaOf(do, de float64) float64 {
@@ -275,9 +280,15 @@ func BootstrapAlpha(r *Reliability, level Level, resamples int, seed uint64) (CI
 	if err := checkLevel(r, level); err != nil {
 		return ci, err
 	}
+	return bootstrap(r, level, resamples, seed), nil
+}
+
+// bootstrap is BootstrapAlpha on checked data.
+func bootstrap(r *Reliability, level Level, resamples int, seed uint64) CI {
+	ci := CI{Low: math.NaN(), High: math.NaN(), Resamples: resamples}
 	b := newBootstrapper(r, level)
-	if b.units == 0 || resamples == 0 {
-		return ci, nil
+	if b.units == 0 || resamples <= 0 {
+		return ci
 	}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	alphas := make([]float64, 0, resamples)
@@ -288,12 +299,12 @@ func BootstrapAlpha(r *Reliability, level Level, resamples int, seed uint64) (CI
 	}
 	ci.Defined = len(alphas)
 	if len(alphas) == 0 {
-		return ci, nil
+		return ci
 	}
 	sort.Float64s(alphas)
 	ci.Low = quantile(alphas, 0.025)
 	ci.High = quantile(alphas, 0.975)
-	return ci, nil
+	return ci
 }
 
 // quantile of sorted xs, interpolating linearly between order statistics.

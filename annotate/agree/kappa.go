@@ -41,29 +41,101 @@ func Pair(r *Reliability, a, b int) (PairResult, error) {
 	if a < 0 || b < 0 || a >= k || b >= k || a == b {
 		return res, fmt.Errorf("agree: coders %d and %d: need two different coders of %d", a, b, k)
 	}
-	V := len(r.Values)
-	pa := make([]int64, V)
-	pb := make([]int64, V)
-	var n, agree, absSum, sqSum int64
+	return pair(r, a, b), nil
+}
+
+// pair is Pair on checked data and coders.
+func pair(r *Reliability, a, b int) PairResult {
+	if V := len(r.Values); V*V <= maxConfusion {
+		return allPairs(r, [][2]int{{a, b}})[0]
+	}
+	k := len(r.Coders)
+	pt := newPairTally(len(r.Values))
 	for i, nU := 0, r.NumUnits(); i < nU; i++ {
 		x, y := r.Cells[i*k+a], r.Cells[i*k+b]
-		if x < 0 || y < 0 {
-			continue
-		}
-		n++
-		pa[x]++
-		pb[y]++
-		d := int64(x - y)
-		if d == 0 {
-			agree++
-		} else {
-			absSum += abs64(d)
-			sqSum += d * d
+		if x >= 0 && y >= 0 {
+			pt.add(x, y, 1)
 		}
 	}
+	return pt.result(a, b)
+}
+
+// maxConfusion bounds the categories² up to which pairs are tallied in a
+// confusion table (one increment per unit) rather than in marginals.
+const maxConfusion = 1024
+
+// allPairs computes the given coder pairs in one pass over the units,
+// tallying a confusion table per pair (categories² must not exceed
+// maxConfusion).
+func allPairs(r *Reliability, pairs [][2]int) []PairResult {
+	k := len(r.Coders)
+	V := len(r.Values)
+	conf := make([]int32, len(pairs)*V*V)
+	// Units are processed in blocks so that int32 counts cannot overflow.
+	total := make([]int64, len(conf))
+	nU := r.NumUnits()
+	for lo := 0; lo < nU; lo += 1 << 30 {
+		hi := min(nU, lo+1<<30)
+		for u := lo; u < hi; u++ {
+			row := r.Cells[u*k : u*k+k]
+			for p, ab := range pairs {
+				x, y := row[ab[0]], row[ab[1]]
+				if x >= 0 && y >= 0 {
+					conf[p*V*V+int(x)*V+int(y)]++
+				}
+			}
+		}
+		for i, c := range conf {
+			total[i] += int64(c)
+			conf[i] = 0
+		}
+	}
+	res := make([]PairResult, len(pairs))
+	for p, ab := range pairs {
+		pt := newPairTally(V)
+		for x := 0; x < V; x++ {
+			for y := 0; y < V; y++ {
+				if c := total[p*V*V+x*V+y]; c != 0 {
+					pt.add(int32(x), int32(y), c)
+				}
+			}
+		}
+		res[p] = pt.result(ab[0], ab[1])
+	}
+	return res
+}
+
+// pairTally holds what the two-coder metrics need: the units both coded,
+// their agreements, the weighted disagreement sums and both marginals.
+type pairTally struct {
+	pa, pb                 []int64
+	n, agree, abs, squares int64
+}
+
+func newPairTally(V int) *pairTally {
+	return &pairTally{pa: make([]int64, V), pb: make([]int64, V)}
+}
+
+// add counts c units on which the coders gave x and y.
+func (t *pairTally) add(x, y int32, c int64) {
+	t.n += c
+	t.pa[x] += c
+	t.pb[y] += c
+	if d := int64(x - y); d == 0 {
+		t.agree += c
+	} else {
+		t.abs += c * abs64(d)
+		t.squares += c * d * d
+	}
+}
+
+func (t *pairTally) result(a, b int) PairResult {
+	nan := math.NaN()
+	res := PairResult{A: a, B: b, Agreement: nan, Cohen: nan, Scott: nan, WeightedLinear: nan, WeightedQuadratic: nan}
+	n, agree, pa, pb, V := t.n, t.agree, t.pa, t.pb, len(t.pa)
 	res.Units = int(n)
 	if n == 0 {
-		return res, nil
+		return res
 	}
 	res.Agreement = float64(agree) / float64(n)
 	// Cohen: (n·agree - Σ pa pb) / (n² - Σ pa pb), exact in integers.
@@ -90,15 +162,15 @@ func Pair(r *Reliability, a, b int) (PairResult, error) {
 		mb2 += qb * fc * fc
 		ca += pa[c]
 		cb += pb[c]
-		if c < V-1 {
-			fa, fb := float64(ca)/fn, float64(cb)/fn // |I-J| counts the unit steps between c and c+1 it crosses
+		if c < V-1 { // |I-J| counts the unit steps between c and c+1 it crosses
+			fa, fb := float64(ca)/fn, float64(cb)/fn
 			expAbs += fa*(1-fb) + fb*(1-fa)
 		}
 	}
 	expSq := ma2 - 2*ma*mb + mb2
-	res.WeightedLinear = 1 - ratio(float64(absSum)/fn, expAbs)
-	res.WeightedQuadratic = 1 - ratio(float64(sqSum)/fn, expSq)
-	return res, nil
+	res.WeightedLinear = 1 - ratio(float64(t.abs)/fn, expAbs)
+	res.WeightedQuadratic = 1 - ratio(float64(t.squares)/fn, expSq)
+	return res
 }
 
 func abs64(x int64) int64 {
@@ -148,10 +220,15 @@ type Percent struct {
 // PercentAgreement computes both variants of percent agreement; they are
 // equal for two coders. NaN when no unit has two values.
 func PercentAgreement(r *Reliability) (Percent, error) {
-	res := Percent{Pairwise: math.NaN(), All: math.NaN()}
 	if err := r.Validate(); err != nil {
-		return res, err
+		return Percent{Pairwise: math.NaN(), All: math.NaN()}, err
 	}
+	return percent(r), nil
+}
+
+// percent is PercentAgreement on checked data.
+func percent(r *Reliability) Percent {
+	res := Percent{Pairwise: math.NaN(), All: math.NaN()}
 	k := len(r.Coders)
 	cnt := make([]int32, len(r.Values))
 	var share float64
@@ -172,7 +249,7 @@ func PercentAgreement(r *Reliability) (Percent, error) {
 		res.Pairwise = share / float64(res.Units)
 		res.All = float64(all) / float64(res.Units)
 	}
-	return res, nil
+	return res
 }
 
 // unitCounts returns the number of values in row and the sum over categories
@@ -201,6 +278,12 @@ func FleissKappa(r *Reliability) (kappa float64, applicable bool, err error) {
 	if err := r.Validate(); err != nil {
 		return math.NaN(), false, err
 	}
+	kappa, applicable = fleiss(r)
+	return kappa, applicable, nil
+}
+
+// fleiss is FleissKappa on checked data.
+func fleiss(r *Reliability) (kappa float64, applicable bool) {
 	k := len(r.Coders)
 	V := len(r.Values)
 	cnt := make([]int32, V)
@@ -215,7 +298,7 @@ func FleissKappa(r *Reliability) (kappa float64, applicable bool, err error) {
 		if m0 == 0 {
 			m0 = m
 		} else if m != m0 {
-			return math.NaN(), false, nil
+			return math.NaN(), false
 		}
 		units++
 		sqSum += sq
@@ -226,7 +309,7 @@ func FleissKappa(r *Reliability) (kappa float64, applicable bool, err error) {
 		}
 	}
 	if units == 0 || m0 < 2 {
-		return math.NaN(), false, nil
+		return math.NaN(), false
 	}
 	total := units * m0
 	var ncSq int64
@@ -234,9 +317,9 @@ func FleissKappa(r *Reliability) (kappa float64, applicable bool, err error) {
 		ncSq += v * v
 	}
 	if ncSq == total*total {
-		return math.NaN(), true, nil
+		return math.NaN(), true
 	}
 	pBar := float64(sqSum-total) / float64(total*(m0-1))
 	pe := float64(ncSq) / (float64(total) * float64(total))
-	return (pBar - pe) / (1 - pe), true, nil
+	return (pBar - pe) / (1 - pe), true
 }

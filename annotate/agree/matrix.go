@@ -2,6 +2,7 @@ package agree
 
 import (
 	"fmt"
+	"hash/maphash"
 	"math"
 	"sort"
 	"strconv"
@@ -109,9 +110,11 @@ func ParseMatrix(name string, data []byte, o MatrixOptions) (*Reliability, error
 
 	// Rows: unit ids and interned value tokens.
 	in := interner{}
-	r := &Reliability{Coders: coders}
-	units := map[string]int32{} // id -> line
-	var tokCells []int32
+	rows := strings.Count(s[p.i:], "\n") + 1 // at least the rows left
+	r := &Reliability{Coders: coders, Units: make([]string, 0, rows)}
+	units := newIDSet(rows)
+	unitLines := make([]int32, 0, rows)
+	tokCells := make([]int32, 0, rows*k)
 	for {
 		line := p.line
 		rec, err := p.record()
@@ -134,16 +137,16 @@ func ParseMatrix(name string, data []byte, o MatrixOptions) (*Reliability, error
 			}
 			return nil, fail(line, "the unit id (first cell) is empty")
 		}
-		if prev, dup := units[id]; dup {
-			return nil, fail(line, "unit %q appears twice (first on line %d)", id, prev)
+		if prev := units.add(r.Units, id); prev >= 0 {
+			return nil, fail(line, "unit %q appears twice (first on line %d)", id, unitLines[prev])
 		}
-		units[id] = int32(line)
 		r.Units = append(r.Units, id)
-		for _, f := range rec[1:] {
+		unitLines = append(unitLines, int32(line))
+		for j, f := range rec[1:] {
 			if f == "" {
 				tokCells = append(tokCells, Missing)
 			} else {
-				tokCells = append(tokCells, in.code(f, line, len(tokCells)%k))
+				tokCells = append(tokCells, in.code(f, line, j))
 			}
 		}
 	}
@@ -274,9 +277,15 @@ type interner struct {
 	line  []int
 	coder []int
 	index map[string]int32
+	one   [256]int32 // code+1 of each one-byte token
 }
 
 func (in *interner) code(f string, line, coder int) int32 {
+	if len(f) == 1 {
+		if c := in.one[f[0]]; c > 0 {
+			return c - 1
+		}
+	}
 	if in.index == nil {
 		for i, t := range in.toks {
 			if t == f {
@@ -287,6 +296,9 @@ func (in *interner) code(f string, line, coder int) int32 {
 		return c
 	}
 	c := int32(len(in.toks))
+	if len(f) == 1 {
+		in.one[f[0]] = c + 1
+	}
 	in.toks = append(in.toks, f)
 	in.line = append(in.line, line)
 	in.coder = append(in.coder, coder)
@@ -300,6 +312,9 @@ func (in *interner) code(f string, line, coder int) int32 {
 	}
 	return c
 }
+
+// fieldEnd marks the bytes that end an unquoted field.
+var fieldEnd = [256]bool{',': true, '\n': true, '\r': true}
 
 // csvScanner reads RFC 4180 records from a string without copying unquoted
 // fields.
@@ -358,11 +373,7 @@ func (p *csvScanner) record() ([]string, error) {
 			}
 		} else {
 			j := i
-			for j < len(s) {
-				c := s[j]
-				if c == ',' || c == '\n' || c == '\r' {
-					break
-				}
+			for j < len(s) && !fieldEnd[s[j]] {
 				j++
 			}
 			e := j
@@ -392,4 +403,62 @@ func (p *csvScanner) record() ([]string, error) {
 	}
 	p.rec = rec
 	return rec, nil
+}
+
+// idSet finds repeated unit ids: an open-addressing table of indices into
+// the ids seen so far, each with the top 32 bits of its hash, which also
+// place it, so that most probes need no string comparison; cheaper than a
+// map[string] for many short ids.
+type idSet struct {
+	seed  maphash.Seed
+	slots []uint64 // hash>>32 << 32 | index+1 into ids; 0 is empty
+	mask  uint64
+	n     int
+}
+
+func newIDSet(hint int) *idSet {
+	size := 16
+	for size < 2*hint {
+		size <<= 1
+	}
+	return &idSet{seed: maphash.MakeSeed(), slots: make([]uint64, size), mask: uint64(size - 1)}
+}
+
+// add records id as ids[len(ids)] (the caller appends it) and returns -1, or
+// the index of an equal id seen before.
+func (t *idSet) add(ids []string, id string) int {
+	if 2*(t.n+1) > len(t.slots) {
+		t.grow()
+	}
+	h := maphash.String(t.seed, id)
+	tag := h &^ 0xffffffff
+	for i := h >> 32 & t.mask; ; i = (i + 1) & t.mask {
+		s := t.slots[i]
+		if s == 0 {
+			t.slots[i] = tag | uint64(len(ids)+1)
+			t.n++
+			return -1
+		}
+		if s&^0xffffffff == tag {
+			if j := int(s&0xffffffff) - 1; ids[j] == id {
+				return j
+			}
+		}
+	}
+}
+
+func (t *idSet) grow() {
+	old := t.slots
+	t.slots = make([]uint64, 2*len(old))
+	t.mask = uint64(len(t.slots) - 1)
+	for _, s := range old {
+		if s == 0 {
+			continue
+		}
+		i := s >> 32 & t.mask
+		for t.slots[i] != 0 {
+			i = (i + 1) & t.mask
+		}
+		t.slots[i] = s
+	}
 }

@@ -223,3 +223,20 @@ func FuzzParseMatrix(f *testing.F) {
 		}
 	})
 }
+
+func TestIDSet(t *testing.T) {
+	set := newIDSet(1)
+	var ids []string
+	for i := 0; i < 5000; i++ {
+		id := fmt.Sprint(i)
+		if j := set.add(ids, id); j != -1 {
+			t.Fatalf("%s reported as a repeat of %d", id, j)
+		}
+		ids = append(ids, id)
+	}
+	for i := 0; i < 5000; i += 7 {
+		if j := set.add(ids, fmt.Sprint(i)); j != i {
+			t.Fatalf("repeat of %d found at %d", i, j)
+		}
+	}
+}

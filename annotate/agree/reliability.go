@@ -99,10 +99,17 @@ func (r *Reliability) Validate() error {
 	if r.Labels != nil && len(r.Labels) != len(r.Values) {
 		return fmt.Errorf("agree: %d labels for %d categories", len(r.Labels), len(r.Values))
 	}
-	nc := int32(len(r.Values))
-	for i, c := range r.Cells {
-		if c != Missing && (c < 0 || c >= nc) {
-			return fmt.Errorf("agree: unit %d, coder %d: category index %d out of range [0,%d)", i/k, i%k, c, nc)
+	// c+1 maps Missing to 0 and a category c to 1..nc, as unsigned.
+	lim := uint32(len(r.Values))
+	bad := false
+	for _, c := range r.Cells {
+		bad = bad || uint32(c+1) > lim
+	}
+	if bad {
+		for i, c := range r.Cells {
+			if uint32(c+1) > lim {
+				return fmt.Errorf("agree: unit %d, coder %d: category index %d out of range [0,%d)", i/k, i%k, c, lim)
+			}
 		}
 	}
 	return nil

@@ -1,6 +1,9 @@
 package agree
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // Options chooses what Summarize computes.
 type Options struct {
@@ -28,33 +31,36 @@ type Summary struct {
 // Summarize computes every metric. Weighted kappa is computed only when the
 // categories are ordered (r.Ordered).
 func Summarize(r *Reliability, o Options) (*Summary, error) {
-	s := &Summary{Level: o.Level, Units: r.NumUnits(), Coders: len(r.Coders)}
-	var err error
-	if s.Alpha, err = Alpha(r, o.Level); err != nil {
+	if err := checkLevel(r, o.Level); err != nil {
 		return nil, err
 	}
+	if o.Bootstrap < 0 {
+		return nil, fmt.Errorf("agree: negative number of resamples")
+	}
+	s := &Summary{Level: o.Level, Units: r.NumUnits(), Coders: len(r.Coders)}
+	s.Alpha = alpha(r, o.Level)
 	s.AlphaCI = CI{Low: math.NaN(), High: math.NaN()}
 	if o.Bootstrap > 0 {
-		if s.AlphaCI, err = BootstrapAlpha(r, o.Level, o.Bootstrap, o.Seed); err != nil {
-			return nil, err
-		}
+		s.AlphaCI = bootstrap(r, o.Level, o.Bootstrap, o.Seed)
 	}
-	if s.Percent, err = PercentAgreement(r); err != nil {
-		return nil, err
-	}
-	if s.Fleiss, s.FleissApplicable, err = FleissKappa(r); err != nil {
-		return nil, err
-	}
+	s.Percent = percent(r)
+	s.Fleiss, s.FleissApplicable = fleiss(r)
+	var pairs [][2]int
 	for a := 0; a < len(r.Coders); a++ {
 		for b := a + 1; b < len(r.Coders); b++ {
-			p, err := Pair(r, a, b)
-			if err != nil {
-				return nil, err
-			}
-			if !r.Ordered {
-				p.WeightedLinear, p.WeightedQuadratic = math.NaN(), math.NaN()
-			}
-			s.Pairs = append(s.Pairs, p)
+			pairs = append(pairs, [2]int{a, b})
+		}
+	}
+	if V := len(r.Values); V*V <= maxConfusion && len(pairs) <= 64 {
+		s.Pairs = allPairs(r, pairs)
+	} else {
+		for _, ab := range pairs {
+			s.Pairs = append(s.Pairs, pair(r, ab[0], ab[1]))
+		}
+	}
+	if !r.Ordered {
+		for i := range s.Pairs {
+			s.Pairs[i].WeightedLinear, s.Pairs[i].WeightedQuadratic = math.NaN(), math.NaN()
 		}
 	}
 	return s, nil
