@@ -27,7 +27,7 @@ var closerOf = map[rune]rune{'“': '”', '«': '»', '‹': '›', '‘': '’
 
 func isOpenerContext(text string, i int) bool {
 	p := runeBefore(text, i)
-	return p < 0 || unicode.IsSpace(p) || strings.ContainsRune("([{—–-/:;,“‘\"'«", p)
+	return p < 0 || unicode.IsSpace(p) || strings.ContainsRune("([{—–-/:;,“‘\"'«”", p)
 }
 
 // scanQuotes finds the direct quotes of one line [s,e). It returns the
@@ -55,24 +55,27 @@ func scanQuotes(text string, s, e int) (qs [][2]int, open int) {
 		// find the closer
 		j := i + n
 		end := -1
+		depth := 0 // nested “…” inside “…” (improper but common)
 		for j < e {
 			c, m := utf8.DecodeRuneInString(text[j:])
 			if single && (c == '“' || c == '”' || c == '"' || j-i > 400) {
 				break
 			}
-			if c == cl {
+			if c == cl && depth > 0 && cl != r {
+				depth--
+			} else if c == cl {
 				after := runeAt(text, j+m)
 				if !single || (!unicode.IsLetter(after) && !unicode.IsSpace(runeBefore(text, j))) {
 					end = j + m
 					break
 				}
-			} else if c == r && r == '“' {
-				break // a new opener before any closer: the first is broken
+			} else if c == r && cl != r && isOpenerContext(text, j) {
+				depth++
 			}
 			j += m
 		}
 		if end < 0 {
-			if single || (r == '“' && j < e) {
+			if single {
 				i += n
 				continue
 			}
@@ -404,10 +407,20 @@ func findQuotes(text string, toks []token, ls []line, es []ent, of []int, ox *an
 		direct := q.hasSpk && !q.inherited
 		body := strings.Trim(text[q.s:q.e], "“”\"'‘’«»‹› ,.")
 		words := strings.Fields(body)
+		pw := strings.ToLower(strings.TrimRight(lastWord(strings.TrimRight(text[:q.s], " \u00a0")), ","))
+		switch {
+		case titleWord[pw] || strings.HasSuffix(pw, "’s") || strings.HasSuffix(pw, "'s") || strings.HasSuffix(pw, "s’"):
+			// a title or a term: on “This Week,” / the “Arab Spring” / Fox’s “Hannity”
+			if len(words) <= 6 && (titleCase(words) || len(words) <= 4) {
+				continue
+			}
+		}
 		switch {
 		case direct:
 		case ls[q.line].kind == headingLine:
 			continue
+		case startsLine(text, ls[q.line], q.s) && q.part == 0 && !titleCase(words):
+			// speech opening a paragraph: “This is fantastic!” beamed …
 		case len(words) <= 3 && q.closed:
 			continue
 		case len(words) <= 6 && titleCase(words) && q.closed:
@@ -477,3 +490,8 @@ func titleCase(words []string) bool {
 	}
 	return len(words) > 0
 }
+
+// titleWord precedes titles of works and scare-quoted terms, not speech.
+var titleWord = map[string]bool{"on": true, "of": true, "in": true, "the": true, "a": true, "an": true, "his": true, "her": true,
+	"their": true, "its": true, "our": true, "my": true, "your": true, "called": true, "dubbed": true, "titled": true, "entitled": true,
+	"named": true, "as": true, "so-called": true, "word": true, "term": true, "by": true, "with": true, "for": true, "about": true, "and": true, "or": true, "to": true}

@@ -40,7 +40,11 @@ func TestDump(t *testing.T) {
 	ctx := context.Background()
 	tg := pretag.NewTagger()
 	if strings.Contains(os.Getenv("EVALDUMP"), "q") {
-		q, err := PolNeAR(ctx, d, "train", tg, 2)
+		split := "train"
+		if strings.Contains(os.Getenv("EVALDUMP"), "dev") {
+			split = "dev"
+		}
+		q, err := PolNeAR(ctx, d, split, tg, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
