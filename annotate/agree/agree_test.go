@@ -260,6 +260,9 @@ func TestAlphaMatchesTextbook(t *testing.T) {
 			if !sameFloat(got, want, 1e-9) {
 				t.Fatalf("case %d %s: alpha %v, textbook %v", i, l, got, want)
 			}
+			if u := alphaByUnits(r, l).Alpha; !sameFloat(u, want, 1e-9) {
+				t.Fatalf("case %d %s: alpha by units %v, textbook %v", i, l, u, want)
+			}
 			if p := patternAlpha(r, l); !sameFloat(p, want, 1e-9) {
 				t.Fatalf("case %d %s: pattern alpha %v, textbook %v", i, l, p, want)
 			}
@@ -456,6 +459,40 @@ func TestPairPathsAgree(t *testing.T) {
 			if w := bruteWeighted(r, ab[0], ab[1], true); !sameFloat(a.WeightedQuadratic, w, 1e-9) {
 				t.Errorf("quadratic %v, dense %v", a.WeightedQuadratic, w)
 			}
+		}
+	}
+}
+
+// Tallying units by count vector and going unit by unit agree.
+func TestPatternPathsAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	for i := 0; i < 300; i++ {
+		r := randomReliability(rng, rng.IntN(60), 2+rng.IntN(6), 1+rng.IntN(5), 0.4*rng.Float64())
+		if i%3 == 0 { // complete data, so that Fleiss applies
+			for j := range r.Cells {
+				if r.Cells[j] == Missing {
+					r.Cells[j] = 0
+				}
+			}
+		}
+		ps := countPatterns(r)
+		if ps == nil {
+			continue
+		}
+		for _, l := range []Level{Nominal, Ordinal, Interval, Ratio} {
+			a, b := ps.alpha(r, l), alphaByUnits(r, l)
+			if !sameFloat(a.Alpha, b.Alpha, 1e-9) || a.PairableUnits != b.PairableUnits || a.PairableValues != b.PairableValues {
+				t.Fatalf("case %d %s: patterns %+v, units %+v", i, l, a, b)
+			}
+		}
+		p1, p2 := ps.percent(), percentByUnits(r)
+		if !sameFloat(p1.Pairwise, p2.Pairwise, 1e-12) || !sameFloat(p1.All, p2.All, 1e-12) || p1.Units != p2.Units {
+			t.Fatalf("case %d: percent %+v vs %+v", i, p1, p2)
+		}
+		k1, ok1 := ps.fleiss()
+		k2, ok2 := fleissByUnits(r)
+		if ok1 != ok2 || !sameFloat(k1, k2, 1e-12) {
+			t.Fatalf("case %d: fleiss %v %v vs %v %v", i, k1, ok1, k2, ok2)
 		}
 	}
 }

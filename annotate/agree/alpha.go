@@ -36,6 +36,14 @@ func Alpha(r *Reliability, level Level) (AlphaResult, error) {
 
 // alpha is Alpha on checked data.
 func alpha(r *Reliability, level Level) AlphaResult {
+	if ps := countPatterns(r); ps != nil {
+		return ps.alpha(r, level)
+	}
+	return alphaByUnits(r, level)
+}
+
+// alphaByUnits computes alpha unit by unit, for any number of categories.
+func alphaByUnits(r *Reliability, level Level) AlphaResult {
 	res := AlphaResult{Alpha: math.NaN(), Level: level, Observed: math.NaN(), Expected: math.NaN()}
 	k := len(r.Coders)
 	nU := r.NumUnits()
@@ -227,6 +235,27 @@ func expectedSum(level Level, nc, xs []float64, n float64) float64 {
 		}
 		return n*n - sq
 	case Ordinal, Interval:
+		used := 0
+		for _, v := range nc {
+			if v != 0 {
+				used++
+			}
+		}
+		if used <= 64 { // pairwise: exactly zero when every value is the same
+			s := 0.0
+			for c, v := range nc {
+				if v == 0 {
+					continue
+				}
+				for d := c + 1; d < len(nc); d++ {
+					if w := nc[d]; w != 0 {
+						x := xs[c] - xs[d]
+						s += v * w * x * x
+					}
+				}
+			}
+			return 2 * s
+		}
 		sum := 0.0
 		for c, v := range nc {
 			if v != 0 {

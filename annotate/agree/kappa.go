@@ -228,6 +228,13 @@ func PercentAgreement(r *Reliability) (Percent, error) {
 
 // percent is PercentAgreement on checked data.
 func percent(r *Reliability) Percent {
+	if ps := countPatterns(r); ps != nil {
+		return ps.percent()
+	}
+	return percentByUnits(r)
+}
+
+func percentByUnits(r *Reliability) Percent {
 	res := Percent{Pairwise: math.NaN(), All: math.NaN()}
 	k := len(r.Coders)
 	cnt := make([]int32, len(r.Values))
@@ -284,6 +291,13 @@ func FleissKappa(r *Reliability) (kappa float64, applicable bool, err error) {
 
 // fleiss is FleissKappa on checked data.
 func fleiss(r *Reliability) (kappa float64, applicable bool) {
+	if ps := countPatterns(r); ps != nil {
+		return ps.fleiss()
+	}
+	return fleissByUnits(r)
+}
+
+func fleissByUnits(r *Reliability) (kappa float64, applicable bool) {
 	k := len(r.Coders)
 	V := len(r.Values)
 	cnt := make([]int32, V)
@@ -308,6 +322,12 @@ func fleiss(r *Reliability) (kappa float64, applicable bool) {
 			}
 		}
 	}
+	return fleissFrom(units, m0, sqSum, nc)
+}
+
+// fleissFrom computes Fleiss' kappa from the units, the values per unit, the
+// sum over units and categories of the squared counts, and the marginals.
+func fleissFrom(units, m0, sqSum int64, nc []int64) (float64, bool) {
 	if units == 0 || m0 < 2 {
 		return math.NaN(), false
 	}

@@ -38,13 +38,20 @@ func Summarize(r *Reliability, o Options) (*Summary, error) {
 		return nil, fmt.Errorf("agree: negative number of resamples")
 	}
 	s := &Summary{Level: o.Level, Units: r.NumUnits(), Coders: len(r.Coders)}
-	s.Alpha = alpha(r, o.Level)
+	ps := countPatterns(r)
+	if ps != nil {
+		s.Alpha = ps.alpha(r, o.Level)
+		s.Percent = ps.percent()
+		s.Fleiss, s.FleissApplicable = ps.fleiss()
+	} else {
+		s.Alpha = alphaByUnits(r, o.Level)
+		s.Percent = percentByUnits(r)
+		s.Fleiss, s.FleissApplicable = fleissByUnits(r)
+	}
 	s.AlphaCI = CI{Low: math.NaN(), High: math.NaN()}
 	if o.Bootstrap > 0 {
 		s.AlphaCI = bootstrap(r, o.Level, o.Bootstrap, o.Seed)
 	}
-	s.Percent = percent(r)
-	s.Fleiss, s.FleissApplicable = fleiss(r)
 	var pairs [][2]int
 	for a := 0; a < len(r.Coders); a++ {
 		for b := a + 1; b < len(r.Coders); b++ {
