@@ -19,6 +19,7 @@ import (
 
 	"github.com/slant-annotate/slant/app/cli"
 	"github.com/slant-annotate/slant/app/gui"
+	_ "github.com/slant-annotate/slant/app/locale" // before Fyne reads $LANG
 	"github.com/slant-annotate/slant/app/ops"
 	"github.com/slant-annotate/slant/store"
 )
@@ -38,9 +39,6 @@ func openWindow(args []string) int {
 	fs.Usage = func() { cli.Run(cli.OSEnv(), []string{"help"}) }
 	if err := fs.Parse(args); err != nil {
 		return 2
-	}
-	if lang := os.Getenv("LANG"); lang == "" || lang == "C" || lang == "POSIX" {
-		os.Setenv("LANG", "en_US.UTF-8") // Fyne cannot pick a locale from C
 	}
 	path, err := ops.ProjectPath(*dbFlag, os.Getenv)
 	if err != nil {

@@ -227,6 +227,7 @@ func (db *DB) Document(ctx context.Context, id int64) (annotate.Document, error)
 // Stats summarises a project.
 type Stats struct {
 	Documents int            `json:"documents"`
+	Pretagged int            `json:"pretagged"`
 	Words     int64          `json:"words"`
 	Chars     int64          `json:"chars"`
 	Formats   map[string]int `json:"formats"` // documents per kind of file imported from
@@ -261,6 +262,7 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 		s.Formats[k] += n
 	}
 	db.sql.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = 'created_at'").Scan(&s.Created)
+	db.sql.QueryRowContext(ctx, "SELECT count(*) FROM pretag_runs").Scan(&s.Pretagged)
 	s.Schema, _ = db.SchemaVersion(ctx)
 	var pages, pageSize int64
 	db.sql.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages)

@@ -44,8 +44,8 @@ func addDocs(t *testing.T, db *DB, docs ...annotate.Document) *Batch {
 func TestOpenCreatesProjectWithPragmas(t *testing.T) {
 	db, path := openTemp(t)
 	ctx := context.Background()
-	if v, _ := db.SchemaVersion(ctx); v != 1 {
-		t.Fatalf("schema version %d, want 1", v)
+	if v, _ := db.SchemaVersion(ctx); v != 2 {
+		t.Fatalf("schema version %d, want 2", v)
 	}
 	var mode string
 	var fk, sync int
@@ -188,9 +188,11 @@ func TestMigrationKeepsBackup(t *testing.T) {
 	addDocs(t, db, annotate.Document{Title: "kept", Text: "kept text"})
 	db.Close()
 	v1, _ := migrationFiles.ReadFile("migrations/0001_documents.sql")
+	v2, _ := migrationFiles.ReadFile("migrations/0002_suggestions.sql")
 	migrationSource = fstest.MapFS{
-		"migrations/0001_documents.sql": {Data: v1},
-		"migrations/0002_more.sql":      {Data: []byte("ALTER TABLE documents ADD COLUMN extra TEXT;")},
+		"migrations/0001_documents.sql":   {Data: v1},
+		"migrations/0002_suggestions.sql": {Data: v2},
+		"migrations/0003_more.sql":        {Data: []byte("ALTER TABLE documents ADD COLUMN extra TEXT;")},
 	}
 	defer func() { migrationSource = migrationFiles }()
 	db2, err := Open(context.Background(), path, Options{})
@@ -198,11 +200,11 @@ func TestMigrationKeepsBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db2.Close()
-	if v, _ := db2.SchemaVersion(context.Background()); v != 2 {
+	if v, _ := db2.SchemaVersion(context.Background()); v != 3 {
 		t.Fatalf("version %d after migration", v)
 	}
 	migrationSource = migrationFiles
-	bak, err := Open(context.Background(), path+".v1.bak", Options{ReadOnly: true})
+	bak, err := Open(context.Background(), path+".v2.bak", Options{ReadOnly: true})
 	if err != nil {
 		t.Fatalf("backup: %v", err)
 	}

@@ -43,7 +43,7 @@ func runStats(env *Env, c *Command, args []string) int {
 	w := env.Stdout
 	fmt.Fprintf(w, "project    %s\n", s.Path)
 	fmt.Fprintf(w, "created    %s (schema v%d, %s on disk)\n", s.Created, s.Schema, humanBytes(s.SizeBytes))
-	fmt.Fprintf(w, "documents  %d\n", s.Documents)
+	fmt.Fprintf(w, "documents  %d (%d pre-tagged)\n", s.Documents, s.Pretagged)
 	fmt.Fprintf(w, "words      %d", s.Words)
 	if s.Documents > 0 {
 		fmt.Fprintf(w, " (%.0f per document)", float64(s.Words)/float64(s.Documents))

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/slant-annotate/slant/store"
@@ -88,16 +89,21 @@ func newDocList(ui *UI) *docList {
 	d.list = widget.NewList(
 		func() int { return d.pager.count },
 		func() fyne.CanvasObject {
-			return widget.NewLabel("Template title of a typical news article")
+			title := widget.NewLabel("Template title of a typical news article")
+			title.Truncation = fyne.TextTruncateEllipsis
+			words := widget.NewLabel("12345 words")
+			words.Importance = widget.LowImportance
+			return container.NewBorder(nil, nil, nil, words, title)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
-			l.Truncation = fyne.TextTruncateEllipsis
-			if row, ok := d.pager.row(id); ok {
-				l.SetText(fmt.Sprintf("%s", row.Title))
-			} else {
-				l.SetText("")
+			row, _ := d.pager.row(id)
+			c := o.(*fyne.Container)
+			c.Objects[0].(*widget.Label).SetText(row.Title)
+			words := ""
+			if row.ID != 0 {
+				words = fmt.Sprintf("%d words", row.Words)
 			}
+			c.Objects[1].(*widget.Label).SetText(words)
 		},
 	)
 	d.list.OnSelected = func(id widget.ListItemID) {

@@ -68,6 +68,12 @@ func (im *importer) finish(sum ops.ImportSummary, done func(ops.ImportSummary)) 
 	if err := im.ui.docs.reloadNow(); err != nil {
 		im.ui.showError(err)
 	}
+	// Show the first article just imported: new documents are last in
+	// import order, unless a filter hides them.
+	if n := im.ui.docs.pager.count; sum.Added > 0 && im.ui.docs.filter.Text == "" && n >= sum.Added {
+		im.ui.docs.list.Select(n - sum.Added)
+		im.ui.docs.list.ScrollTo(n - sum.Added)
+	}
 	im.ui.status.SetText(sum.String() + " · " + im.ui.status.Text)
 	if len(sum.Errors) > 0 {
 		im.showFailures(sum)
