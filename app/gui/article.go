@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/slant-annotate/slant/annotate"
+	"github.com/slant-annotate/slant/annotate/pretag"
 )
 
 // articleView shows the selected document: its title, where it came from,
@@ -30,17 +31,17 @@ func newArticleView() *articleView {
 	v.title.Wrapping = fyne.TextWrapWord
 	v.meta.Importance = widget.LowImportance
 	v.meta.Truncation = fyne.TextTruncateEllipsis
-	v.root = container.NewBorder(container.NewVBox(v.title, v.meta), nil, nil, nil, v.text)
+	v.root = container.NewBorder(container.NewVBox(v.title, v.meta), legend(), nil, nil, v.text)
 	return v
 }
 
-func (v *articleView) show(d annotate.Document) {
+func (v *articleView) show(d annotate.Document, r *pretag.Result, tagged bool) {
 	v.docID = d.ID
 	v.title.SetText(d.Title)
-	meta := fmt.Sprintf("#%d · %d words · %s", d.ID, annotate.Words(d.Text), d.Source)
+	meta := fmt.Sprintf("#%d · %d words · %s · %s", d.ID, annotate.Words(d.Text), summarise(r, tagged), d.Source)
 	if d.URL != "" {
 		meta += " · " + d.URL
 	}
 	v.meta.SetText(meta)
-	v.text.SetText(d.Text, nil)
+	v.text.SetText(d.Text, highlightsFor(r))
 }

@@ -78,6 +78,9 @@ func (im *importer) finish(sum ops.ImportSummary, done func(ops.ImportSummary)) 
 	if len(sum.Errors) > 0 {
 		im.showFailures(sum)
 	}
+	if sum.Added > 0 {
+		im.ui.pretagInBackground()
+	}
 	if done != nil {
 		done(sum)
 	}

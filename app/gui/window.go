@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/slant-annotate/slant/app/ops"
 	"github.com/slant-annotate/slant/assets"
 	"github.com/slant-annotate/slant/store"
 )
@@ -27,6 +28,11 @@ type UI struct {
 	article *articleView
 	status  *widget.Label
 	imports *importer
+
+	pretagBar   *widget.ProgressBar
+	pretagging  bool
+	pretagAgain bool
+	onPretagged func(ops.PretagSummary) // for tests
 }
 
 // New builds the window for an open project; call Show or ShowAndRun.
@@ -40,11 +46,17 @@ func New(a fyne.App, db *store.DB) (*UI, error) {
 	u.article = newArticleView()
 	u.docs = newDocList(u)
 	u.imports = newImporter(u)
+	u.pretagBar = widget.NewProgressBar()
+	u.pretagBar.TextFormatter = func() string {
+		return fmt.Sprintf("pre-tagging %.0f/%.0f", u.pretagBar.Value, u.pretagBar.Max)
+	}
+	u.pretagBar.Hide()
 
 	left := container.NewBorder(u.docs.filter, nil, nil, nil, u.docs.list)
 	split := container.NewHSplit(left, container.NewPadded(u.article.root))
 	split.Offset = 0.32
-	bottom := container.NewBorder(nil, nil, nil, u.imports.bar, u.status)
+	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(u.imports.bar,
+		container.NewGridWrap(fyne.NewSize(220, u.pretagBar.MinSize().Height), u.pretagBar)), u.status)
 	u.win.SetContent(container.NewBorder(nil, bottom, nil, nil, split))
 	u.win.SetMainMenu(u.menu())
 	u.addShortcuts()
@@ -64,6 +76,7 @@ func New(a fyne.App, db *store.DB) (*UI, error) {
 	if u.docs.pager.count > 0 {
 		u.docs.list.Select(0)
 	}
+	u.pretagInBackground()
 	return u, nil
 }
 
@@ -103,14 +116,27 @@ func (u *UI) addShortcuts() {
 		func(fyne.Shortcut) { c.Focus(u.docs.filter) })
 }
 
-// showDocument loads a document's text and shows it.
+// showDocument loads a document's text and suggestions and shows them.
 func (u *UI) showDocument(id int64) {
-	d, err := u.db.Document(context.Background(), id)
+	ctx := context.Background()
+	d, err := u.db.Document(ctx, id)
 	if err != nil {
 		u.showError(err)
 		return
 	}
-	u.article.show(d)
+	r, tagged, err := u.db.Pretags(ctx, d)
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	u.article.show(d, r, tagged)
+}
+
+// refreshArticle re-reads the document on screen (after pre-tagging).
+func (u *UI) refreshArticle() {
+	if id := u.article.docID; id != 0 {
+		u.showDocument(id)
+	}
 }
 
 // updateStatus shows the project's counts.
