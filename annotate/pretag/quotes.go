@@ -116,8 +116,13 @@ func npTag(t token) bool {
 	case "DT", "PDT", "JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "POS", "PRP", "PRP$", "CD", "FW", "VBN":
 		return !cueWords[strings.ToLower(t.text)] && t.text != `"` && t.text != "'"
 	}
+	switch t.tag {
+	case "IN", "WRB", "WDT", "WP", "CC", "TO", "MD", "RB", "UH", "EX":
+		return false
+	}
 	// names the tagger gets wrong
-	return isUpperStart(t.text) && !cueWords[strings.ToLower(t.text)] && isWordRune(runeAt(t.text, 0))
+	return isUpperStart(t.text) && !cueWords[strings.ToLower(t.text)] && isWordRune(runeAt(t.text, 0)) &&
+		!strings.ContainsAny(t.text, "“”\"")
 }
 
 // qctx gives quote rules access to tokens.
@@ -201,7 +206,7 @@ func (c *qctx) attribute(q *qspan, ls []line) {
 		i++
 	}
 	if q.closed && strings.ContainsRune(",?!—–-…", lastIn) && i < len(c.toks) && c.toks[i].start < l.e {
-		if c.isCue(i) {
+		if c.isCue(i) && !objectCue[strings.ToLower(c.toks[i].text)] {
 			k := i + 1
 			if strings.ToLower(c.toks[i].text) == "according" {
 				k++
@@ -252,14 +257,10 @@ func (c *qctx) attribute(q *qspan, ls []line) {
 			q.spk, q.cue, q.hasSpk = [2]int{s, e}, [2]int{c.toks[k].start, c.toks[k].end}, true
 			return
 		}
-		if s, e, ok := c.npForward(k+1, q.s); ok {
-			q.spk, q.cue, q.hasSpk = [2]int{s, e}, [2]int{c.toks[k].start, c.toks[k].end}, true
-			return
-		}
 	}
 	// A headline or transcript style "Kasich: ‘We are going…’".
 	if j > 0 && c.toks[j-1].start >= floor && c.toks[j-1].text == ":" {
-		if s, e, ok := c.npBackward(j-1, floor); ok && j-1 > 0 && isProper(c.toks[j-2].tag) {
+		if s, e, ok := c.npBackward(j-1, floor); ok && j-1 > 0 && isUpperStart(c.toks[j-2].text) {
 			q.spk, q.hasSpk = [2]int{s, e}, true
 			return
 		}
@@ -314,6 +315,22 @@ func (c *qctx) paragraphCue(q *qspan, ls []line, qs []qspan) {
 	for k := j - 1; k >= 0 && c.toks[k].start >= l.s; k-- {
 		if try(k) {
 			return
+		}
+	}
+	// the previous paragraph introduces the quote: "Cruz said:"
+	if pl := prevNonEmpty(c.text, ls, q.line); pl >= 0 && q.part == 0 && startsLine(c.text, l, q.s) &&
+		strings.HasSuffix(strings.TrimSpace(c.text[ls[pl].s:ls[pl].e]), ":") {
+		p := ls[pl]
+		for k := c.tokAt(p.e) - 1; k >= 0 && c.toks[k].start >= p.s; k-- {
+			if isPunctTok(c.toks[k], ".?!") {
+				break
+			}
+			if c.isCue(k) {
+				if s, e, ok := c.npBackward(k, p.s); ok {
+					q.spk, q.cue, q.hasSpk = [2]int{s, e}, [2]int{c.toks[k].start, c.toks[k].end}, true
+					return
+				}
+			}
 		}
 	}
 	for k := c.tokAt(q.e); k < len(c.toks) && c.toks[k].start < l.e; k++ {
@@ -495,3 +512,18 @@ func titleCase(words []string) bool {
 var titleWord = map[string]bool{"on": true, "of": true, "in": true, "the": true, "a": true, "an": true, "his": true, "her": true,
 	"their": true, "its": true, "our": true, "my": true, "your": true, "called": true, "dubbed": true, "titled": true, "entitled": true,
 	"named": true, "as": true, "so-called": true, "word": true, "term": true, "by": true, "with": true, "for": true, "about": true, "and": true, "or": true, "to": true}
+
+// objectCue verbs take the addressee after them ("told reporters"), so
+// "“…,” told X" never names the speaker X.
+var objectCue = map[string]bool{"told": true, "tells": true, "telling": true, "tell": true, "saying": true, "adding": true,
+	"explaining": true, "noting": true, "arguing": true, "asking": true, "writing": true, "recalling": true, "insisting": true, "warning": true, "tweeting": true}
+
+// prevNonEmpty returns the closest non-blank line before line i, or -1.
+func prevNonEmpty(text string, ls []line, i int) int {
+	for k := i - 1; k >= 0; k-- {
+		if strings.TrimSpace(text[ls[k].s:ls[k].e]) != "" {
+			return k
+		}
+	}
+	return -1
+}
