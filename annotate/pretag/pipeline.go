@@ -21,6 +21,10 @@ func findEntities(text string, toks []token, ls []line) []ent {
 	}
 	es = kept
 
+	// Names prose missed: a title and a capitalised name ("Mr. Trump",
+	// "Judge Kavanaugh"), and runs of capitalised proper nouns.
+	es = append(es, properNames(text, toks, ls, es)...)
+
 	// Gazetteer: countries, aliases, demonyms.
 	for _, g := range gazetteerMatches(text) {
 		placed := false
@@ -232,4 +236,86 @@ func leadKey(s string) string {
 		j += len(string(r))
 	}
 	return strings.TrimRight(s[:j], ".")
+}
+
+// personTitles precede a person's name.
+var personTitles = map[string]bool{"Mr.": true, "Mrs.": true, "Ms.": true, "Dr.": true, "Mr": true, "Mrs": true, "Ms": true, "Dr": true,
+	"Sen.": true, "Rep.": true, "Gov.": true, "Gen.": true, "Adm.": true, "Lt.": true, "Col.": true, "Prof.": true, "Judge": true,
+	"General": true, "Senator": true, "President": true, "Justice": true, "Governor": true, "Secretary": true, "Sgt.": true, "Capt.": true}
+
+// notNames are capitalised words that start sentences or headlines but do
+// not name anything.
+var notNames = map[string]bool{"I": true, "The": true, "A": true, "An": true, "This": true, "That": true, "These": true, "Those": true,
+	"It": true, "He": true, "She": true, "We": true, "They": true, "You": true, "His": true, "Her": true, "Their": true, "Our": true,
+	"My": true, "Its": true, "But": true, "And": true, "Or": true, "So": true, "If": true, "When": true, "While": true, "As": true,
+	"In": true, "On": true, "At": true, "For": true, "With": true, "By": true, "From": true, "To": true, "Of": true, "After": true,
+	"Before": true, "Mr.": true, "Mrs.": true, "Ms.": true, "Dr.": true, "Mr": true, "Mrs": true, "Ms": true, "Dr": true, "Yes": true,
+	"No": true, "Not": true, "Now": true, "Then": true, "There": true, "Here": true, "What": true, "Who": true, "Why": true, "How": true,
+	"Where": true, "Which": true, "All": true, "Some": true, "Many": true, "Most": true, "Both": true, "Each": true, "Every": true,
+	"Also": true, "However": true, "Still": true, "Just": true, "Even": true, "OK": true, "Oh": true, "Well": true, "Please": true,
+	"Story": true, "Continued": true, "Below": true, "VIDEO": true, "PHOTO": true, "Photo": true, "Video": true, "Read": true, "More": true}
+
+func sentenceStart(text string, toks []token, i int) bool {
+	if i == 0 {
+		return true
+	}
+	if strings.ContainsRune(text[toks[i-1].end:toks[i].start], '\n') {
+		return true
+	}
+	p := toks[i-1].text
+	return p == "." || p == "!" || p == "?" || p == `"` || p == ":" || p == "'" || p == "—" || p == "(" || p == "|" || p == "#"
+}
+
+// properNames finds names prose missed (byte offsets), on body lines: a
+// person title followed by capitalised words (the title left out), or a
+// run of capitalised proper nouns (NNP) that is not a sentence's first word
+// unless the tagger is sure (NNP there is rare for ordinary words).
+func properNames(text string, toks []token, ls []line, have []ent) []ent {
+	var out []ent
+	covered := func(s, e int) bool {
+		for _, x := range have {
+			if x.s < e && x.e > s {
+				return true
+			}
+		}
+		return false
+	}
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		title := personTitles[t.text] && i+1 < len(toks) && onlySpaces(text[t.end:toks[i+1].start])
+		if !title && (!isProper(t.tag) || t.label != "O" && t.label != "") {
+			continue
+		}
+		j := i
+		if title {
+			j = i + 1
+		}
+		k := j
+		for k < len(toks) && isUpperStart(toks[k].text) && isWordRune(runeAt(toks[k].text, len(toks[k].text)-1)) &&
+			(k == j || onlySpaces(text[toks[k-1].end:toks[k].start]) && isProper(toks[k].tag)) &&
+			!notNames[toks[k].text] && !calendarWords[toks[k].text] && !allCaps(toks[k].text) && k-j < 4 {
+			k++
+		}
+		if k == j {
+			continue
+		}
+		s, e := toks[j].start, toks[k-1].end
+		if ls[lineOf(ls, s)].kind == headingLine || covered(s, e) || isGazForm(text[s:e]) {
+			i = k - 1
+			continue
+		}
+		if !title && sentenceStart(text, toks, j) && k-j == 1 {
+			i = k - 1
+			continue // "Analysts", "Tariffs"…
+		}
+		label := "MISC"
+		if title {
+			label = "PERSON"
+		} else if k < len(toks) && (cueWords[toks[k].text] || strings.HasPrefix(toks[k].tag, "VB")) {
+			label = "PERSON"
+		}
+		out = append(out, ent{s: s, e: e, label: label, src: "rule"})
+		i = k - 1
+	}
+	return out
 }
