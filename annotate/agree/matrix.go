@@ -112,7 +112,9 @@ func ParseMatrix(name string, data []byte, o MatrixOptions) (*Reliability, error
 	in := interner{}
 	rows := strings.Count(s[p.i:], "\n") + 1 // at least the rows left
 	r := &Reliability{Coders: coders, Units: make([]string, 0, rows)}
-	units := newIDSet(rows)
+	// Ids that keep increasing (shorter first, then byte order: 9 < 10) are
+	// distinct without a lookup; the hash set is built when they stop.
+	var units *idSet
 	unitLines := make([]int32, 0, rows)
 	tokCells := make([]int32, 0, rows*k)
 	for {
@@ -137,15 +139,28 @@ func ParseMatrix(name string, data []byte, o MatrixOptions) (*Reliability, error
 			}
 			return nil, fail(line, "the unit id (first cell) is empty")
 		}
-		if prev := units.add(r.Units, id); prev >= 0 {
-			return nil, fail(line, "unit %q appears twice (first on line %d)", id, unitLines[prev])
+		if units == nil {
+			if n := len(r.Units); n > 0 && !shortlexLess(r.Units[n-1], id) {
+				units = newIDSet(rows)
+				for i := range r.Units {
+					units.add(r.Units[:i], r.Units[i])
+				}
+			}
+		}
+		if units != nil {
+			if prev := units.add(r.Units, id); prev >= 0 {
+				return nil, fail(line, "unit %q appears twice (first on line %d)", id, unitLines[prev])
+			}
 		}
 		r.Units = append(r.Units, id)
 		unitLines = append(unitLines, int32(line))
 		for j, f := range rec[1:] {
-			if f == "" {
+			switch {
+			case f == "":
 				tokCells = append(tokCells, Missing)
-			} else {
+			case len(f) == 1 && in.one[f[0]] > 0: // the usual one-character value
+				tokCells = append(tokCells, in.one[f[0]]-1)
+			default:
 				tokCells = append(tokCells, in.code(f, line, j))
 			}
 		}
@@ -403,6 +418,14 @@ func (p *csvScanner) record() ([]string, error) {
 	}
 	p.rec = rec
 	return rec, nil
+}
+
+// shortlexLess orders shorter strings first, then by bytes.
+func shortlexLess(a, b string) bool {
+	if len(a) != len(b) {
+		return len(a) < len(b)
+	}
+	return a < b
 }
 
 // idSet finds repeated unit ids: an open-addressing table of indices into

@@ -240,3 +240,31 @@ func TestIDSet(t *testing.T) {
 		}
 	}
 }
+
+// Repeated ids are found whether or not the ids came in increasing order.
+func TestParseMatrixDuplicateIDs(t *testing.T) {
+	for _, c := range []struct {
+		ids  []string
+		line int // of the repeat; 0: none
+	}{
+		{[]string{"1", "2", "9", "10", "11"}, 0},
+		{[]string{"1", "2", "10", "9", "3"}, 0},
+		{[]string{"1", "2", "10", "9", "2"}, 6},
+		{[]string{"b", "a", "b"}, 4},
+		{[]string{"a", "b", "c", "c"}, 5},
+		{[]string{"a", "a"}, 3},
+	} {
+		in := "u,x,y\n"
+		for _, id := range c.ids {
+			in += id + ",1,1\n"
+		}
+		_, err := ParseMatrix("d.csv", []byte(in), MatrixOptions{})
+		var me *MatrixError
+		switch {
+		case c.line == 0 && err != nil:
+			t.Errorf("%v: %v", c.ids, err)
+		case c.line != 0 && (!errors.As(err, &me) || me.Line != c.line || !strings.Contains(me.Msg, "appears twice")):
+			t.Errorf("%v: %v, want a repeat on line %d", c.ids, err, c.line)
+		}
+	}
+}
