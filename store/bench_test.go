@@ -258,17 +258,35 @@ func benchProjectPath(tb testing.TB, n int) string {
 
 // benchProject returns the path of a project of n generated documents,
 // building it once (through store.BeginBatch, in large batches) and reusing
-// it from the cache afterwards. Building 100k documents takes minutes.
+// it from the cache afterwards. Building 100k documents takes minutes. One
+// process builds at a time (a lock folder beside the file); others wait for
+// its result.
 func benchProject(tb testing.TB, n int) string {
 	tb.Helper()
 	path := benchProjectPath(tb, n)
+	lock := path + ".building.d"
+	for {
+		if _, err := os.Stat(path); err == nil {
+			return path
+		}
+		if err := os.Mkdir(lock, 0o755); err == nil {
+			break
+		}
+		// Another process is building; a lock untouched for 10 minutes
+		// was left by a build that died.
+		if fi, err := os.Stat(lock); err == nil && time.Since(fi.ModTime()) > 10*time.Minute {
+			os.Remove(lock)
+		}
+		time.Sleep(time.Second)
+	}
+	defer os.Remove(lock)
 	if _, err := os.Stat(path); err == nil {
-		return path
+		return path // built while we waited for the lock
 	}
 	start := time.Now()
-	tmp := fmt.Sprintf("%s.building-%d", path, os.Getpid())
-	benchBuildProject(tb, tmp, n)
-	// Rename is atomic: a concurrent run sees no file or a complete one.
+	tmp := path + ".building"
+	benchBuildProject(tb, tmp, n, func() { os.Chtimes(lock, time.Now(), time.Now()) })
+	// Rename is atomic: a reader sees no file or a complete one.
 	if err := os.Rename(tmp, path); err != nil {
 		tb.Fatal(err)
 	}
@@ -277,8 +295,9 @@ func benchProject(tb testing.TB, n int) string {
 	return path
 }
 
-// benchBuildProject writes a new project of n generated documents at path.
-func benchBuildProject(tb testing.TB, path string, n int) {
+// benchBuildProject writes a new project of n generated documents at path,
+// calling alive after each batch.
+func benchBuildProject(tb testing.TB, path string, n int, alive func()) {
 	tb.Helper()
 	ctx := context.Background()
 	for _, suffix := range []string{"", "-wal", "-shm", "-lock"} {
@@ -305,6 +324,7 @@ func benchBuildProject(tb testing.TB, path string, n int) {
 		if err := b.Commit(); err != nil {
 			tb.Fatal(err)
 		}
+		alive()
 	}
 	if got, err := db.CountDocuments(ctx, ""); err != nil || got != n {
 		tb.Fatalf("built project holds %d documents (%v), want %d", got, err, n)
