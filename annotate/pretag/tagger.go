@@ -14,12 +14,15 @@ import (
 )
 
 // Labels used in Results: PERSON, ORG, GPE (countries, states, cities) and
-// LOC (other places), as prose's model emits them, ORGANIZATION renamed ORG.
+// LOC (other places), as prose's model emits them (ORGANIZATION renamed
+// ORG), plus MISC for a capitalised name prose missed whose kind no rule
+// could tell.
 const (
 	LabelPerson = "PERSON"
 	LabelOrg    = "ORG"
 	LabelGPE    = "GPE"
 	LabelLoc    = "LOC"
+	LabelMisc   = "MISC" // a capitalised name of unknown kind that prose missed
 )
 
 // Span is a stretch of the text in code points, half-open.

@@ -1,0 +1,32 @@
+package cli_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestEvalMissingData(t *testing.T) {
+	_, errs, code := tagRun(t, "eval", "--data", filepath.Join(t.TempDir(), "nowhere"))
+	if code != 1 || !strings.Contains(errs, "no seed/gold.json") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}
+
+func TestEvalSampleOnly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	out, errs, code := tagRun(t, "eval", "--split", "", "--no-baseline")
+	if code == 1 && strings.Contains(errs, "not found") {
+		t.Skip("shared/data not found: " + errs)
+	}
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"seed: passes every item", "true", "NewsMTSC"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+}
