@@ -69,8 +69,19 @@ func alignTokens(text string, toks []prose.Token) []token {
 		}
 		s := cur + k
 		e := s + len(t.Text)
-		out = append(out, token{start: m[s], end: m[e], text: t.Text, tag: t.Tag, label: t.Label})
+		end := m[e]
+		// prose leaves the full stop on a text's or paragraph's last word
+		// ("Lee."): keep it out of the token unless it is an abbreviation.
+		if w := t.Text; len(w) > 2 && w[len(w)-1] == '.' && !strings.Contains(w[:len(w)-1], ".") && !abbrev[w] &&
+			(end == len(text) || text[end] == '\n' || text[end] == ' ' && strings.HasPrefix(strings.TrimLeft(text[end:], " "), "\n")) {
+			end--
+		}
+		out = append(out, token{start: m[s], end: end, text: text[m[s]:end], tag: t.Tag, label: t.Label})
 		cur = e
 	}
 	return out
 }
+
+// abbrev are words whose full stop belongs to them.
+var abbrev = map[string]bool{"Inc.": true, "Jr.": true, "Sr.": true, "Co.": true, "Corp.": true, "Ltd.": true, "St.": true,
+	"Mr.": true, "Mrs.": true, "Ms.": true, "Dr.": true, "etc.": true, "Bros.": true, "Gen.": true, "Sen.": true, "Rep.": true, "Gov.": true}

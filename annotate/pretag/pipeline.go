@@ -9,6 +9,17 @@ import (
 func findEntities(text string, toks []token, ls []line) []ent {
 	es := chunkProse(text, toks, false)
 	es = repairBoundaries(text, toks, es)
+	// Titles are not part of a name: "Mr. Kaine" → Kaine (PERSON).
+	for i := range es {
+		x := &es[i]
+		w := text[x.s:x.e]
+		if k := strings.IndexByte(w, ' '); k > 0 && personTitles[w[:k]] && isUpperStart(w[k+1:]) {
+			x.s += k + 1
+			if w[:k] != "President" && w[:k] != "Secretary" {
+				x.label = "PERSON"
+			}
+		}
+	}
 
 	// Headings and list lines produce no entities of their own: prose's
 	// entities there are dropped (known names are re-found below).
