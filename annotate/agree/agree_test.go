@@ -449,7 +449,7 @@ func TestPairPathsAgree(t *testing.T) {
 		r := randomReliability(rng, 500, 3, cats, 0.2)
 		for _, ab := range [][2]int{{0, 1}, {0, 2}, {1, 2}} {
 			a := pair(r, ab[0], ab[1])
-			b := allPairs(r, [][2]int{ab})[0]
+			b := allPairs(r, [][2]int{ab}, nil)[0]
 			for i, v := range []float64{a.Agreement, a.Cohen, a.Scott, a.WeightedLinear, a.WeightedQuadratic} {
 				w := []float64{b.Agreement, b.Cohen, b.Scott, b.WeightedLinear, b.WeightedQuadratic}[i]
 				if !sameFloat(v, w, 1e-12) {
@@ -493,6 +493,47 @@ func TestPatternPathsAgree(t *testing.T) {
 		k2, ok2 := fleissByUnits(r)
 		if ok1 != ok2 || !sameFloat(k1, k2, 1e-12) {
 			t.Fatalf("case %d: fleiss %v %v vs %v %v", i, k1, ok1, k2, ok2)
+		}
+	}
+}
+
+// Summaries over distinct rows equal those over every unit.
+func TestDistinctRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	for i := 0; i < 100; i++ {
+		r := randomReliability(rng, rng.IntN(200), 2+rng.IntN(4), 1+rng.IntN(4), 0.3*rng.Float64())
+		d, w := distinctRows(r)
+		if d == nil {
+			continue
+		}
+		total := int64(0)
+		for _, x := range w {
+			total += x
+		}
+		if total != int64(r.NumUnits()) {
+			t.Fatalf("case %d: %d units in distinct rows, %d in data", i, total, r.NumUnits())
+		}
+		for _, l := range []Level{Nominal, Ordinal, Interval, Ratio} {
+			s, err := Summarize(r, Options{Level: l})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a := alphaByUnits(r, l); !sameFloat(s.Alpha.Alpha, a.Alpha, 1e-9) || s.Alpha.PairableUnits != a.PairableUnits {
+				t.Fatalf("case %d %s: summary alpha %+v, by units %+v", i, l, s.Alpha, a)
+			}
+			for _, p := range s.Pairs {
+				q := pair(r, p.A, p.B)
+				if !sameFloat(p.Cohen, q.Cohen, 1e-12) || !sameFloat(p.WeightedQuadratic, q.WeightedQuadratic, 1e-12) || p.Units != q.Units {
+					t.Fatalf("case %d: pair %+v vs %+v", i, p, q)
+				}
+			}
+			if p := percentByUnits(r); !sameFloat(p.Pairwise, s.Percent.Pairwise, 1e-12) || !sameFloat(p.All, s.Percent.All, 1e-12) {
+				t.Fatalf("case %d: percent %+v vs %+v", i, s.Percent, p)
+			}
+			k, ok := fleissByUnits(r)
+			if ok != s.FleissApplicable || !sameFloat(k, s.Fleiss, 1e-12) {
+				t.Fatalf("case %d: fleiss %v %v vs %v %v", i, s.Fleiss, s.FleissApplicable, k, ok)
+			}
 		}
 	}
 }

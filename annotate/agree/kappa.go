@@ -47,7 +47,7 @@ func Pair(r *Reliability, a, b int) (PairResult, error) {
 // pair is Pair on checked data and coders.
 func pair(r *Reliability, a, b int) PairResult {
 	if V := len(r.Values); V*V <= maxConfusion {
-		return allPairs(r, [][2]int{{a, b}})[0]
+		return allPairs(r, [][2]int{{a, b}}, nil)[0]
 	}
 	k := len(r.Coders)
 	pt := newPairTally(len(r.Values))
@@ -66,28 +66,22 @@ const maxConfusion = 1024
 
 // allPairs computes the given coder pairs in one pass over the units,
 // tallying a confusion table per pair (categories² must not exceed
-// maxConfusion).
-func allPairs(r *Reliability, pairs [][2]int) []PairResult {
+// maxConfusion). Row u stands for w[u] units (w nil: one each).
+func allPairs(r *Reliability, pairs [][2]int, w []int64) []PairResult {
 	k := len(r.Coders)
 	V := len(r.Values)
-	conf := make([]int32, len(pairs)*V*V)
-	// Units are processed in blocks so that int32 counts cannot overflow.
-	total := make([]int64, len(conf))
-	nU := r.NumUnits()
-	for lo := 0; lo < nU; lo += 1 << 30 {
-		hi := min(nU, lo+1<<30)
-		for u := lo; u < hi; u++ {
-			row := r.Cells[u*k : u*k+k]
-			for p, ab := range pairs {
-				x, y := row[ab[0]], row[ab[1]]
-				if x >= 0 && y >= 0 {
-					conf[p*V*V+int(x)*V+int(y)]++
-				}
-			}
+	conf := make([]int64, len(pairs)*V*V)
+	for u, nU := 0, r.NumUnits(); u < nU; u++ {
+		row := r.Cells[u*k : u*k+k]
+		wu := int64(1)
+		if w != nil {
+			wu = w[u]
 		}
-		for i, c := range conf {
-			total[i] += int64(c)
-			conf[i] = 0
+		for p, ab := range pairs {
+			x, y := row[ab[0]], row[ab[1]]
+			if x >= 0 && y >= 0 {
+				conf[p*V*V+int(x)*V+int(y)] += wu
+			}
 		}
 	}
 	res := make([]PairResult, len(pairs))
@@ -95,7 +89,7 @@ func allPairs(r *Reliability, pairs [][2]int) []PairResult {
 		pt := newPairTally(V)
 		for x := 0; x < V; x++ {
 			for y := 0; y < V; y++ {
-				if c := total[p*V*V+x*V+y]; c != 0 {
+				if c := conf[p*V*V+x*V+y]; c != 0 {
 					pt.add(int32(x), int32(y), c)
 				}
 			}

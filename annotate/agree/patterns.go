@@ -20,58 +20,38 @@ type patterns struct {
 
 // countPatterns tallies r's units, or returns nil when the key space is too
 // large.
-func countPatterns(r *Reliability) *patterns {
+func countPatterns(r *Reliability) *patterns { return countPatternsWeighted(r, nil) }
+
+// countPatternsWeighted is countPatterns where row u stands for w[u] units
+// (w nil: one each).
+func countPatternsWeighted(r *Reliability, w []int64) *patterns {
 	k, V := len(r.Coders), len(r.Values)
 	if V == 0 {
 		return nil
 	}
-	size := 1
-	for i := 0; i < V; i++ {
-		size *= k + 1
-		if size > maxPatternKeys {
-			return nil
-		}
+	pow := keyPowers(V, k+1)
+	if pow == nil {
+		return nil
 	}
-	pow := make([]int32, V) // key = Σ count_c · (k+1)^c
-	pow[0] = 1
-	for c := 1; c < V; c++ {
-		pow[c] = pow[c-1] * int32(k+1)
-	}
-	hist := make([]int32, size)
-	total := make([]int64, 0)
-	nU := r.NumUnits()
-	flush := func() {
-		if len(total) == 0 {
-			total = make([]int64, size)
-		}
-		for i, h := range hist {
-			if h != 0 {
-				total[i] += int64(h)
-				hist[i] = 0
+	hist := make([]int64, int(pow[V-1])*(k+1))
+	cells := r.Cells
+	for u := 0; len(cells) >= k; u++ {
+		row := cells[:k:k]
+		key := int32(0)
+		for _, c := range row {
+			if c >= 0 {
+				key += pow[c]
 			}
 		}
-	}
-	for lo := 0; lo < nU; lo += 1 << 30 { // int32 counts cannot overflow
-		hi := min(nU, lo+1<<30)
-		cells := r.Cells[lo*k : hi*k]
-		for len(cells) >= k {
-			row := cells[:k:k]
-			key := int32(0)
-			for _, c := range row {
-				if c >= 0 {
-					key += pow[c]
-				}
-			}
+		if w == nil {
 			hist[key]++
-			cells = cells[k:]
+		} else {
+			hist[key] += w[u]
 		}
-		flush()
+		cells = cells[k:]
 	}
 	ps := &patterns{V: V}
-	if len(total) == 0 {
-		return ps
-	}
-	for key, h := range total {
+	for key, h := range hist {
 		if h == 0 {
 			continue
 		}
@@ -87,6 +67,57 @@ func countPatterns(r *Reliability) *patterns {
 		ps.units = append(ps.units, h)
 	}
 	return ps
+}
+
+// keyPowers returns base^0 .. base^(n-1), or nil when base^n exceeds
+// maxPatternKeys.
+func keyPowers(n, base int) []int32 {
+	pow := make([]int32, n)
+	size := 1
+	for i := range pow {
+		pow[i] = int32(size)
+		size *= base
+		if size > maxPatternKeys {
+			return nil
+		}
+	}
+	return pow
+}
+
+// distinctRows returns the distinct rows of r (sharing its categories) and
+// how many units each stands for, or nil when there could be too many kinds
+// of row ((categories+1)^coders > maxPatternKeys). With 5 coders and 3
+// categories there are at most 1,024, however many units.
+func distinctRows(r *Reliability) (*Reliability, []int64) {
+	k, V := len(r.Coders), len(r.Values)
+	pow := keyPowers(k, V+1)
+	if pow == nil {
+		return nil, nil
+	}
+	hist := make([]int64, int(pow[k-1])*(V+1))
+	cells := r.Cells
+	for len(cells) >= k {
+		row := cells[:k:k]
+		key := int32(0)
+		for j, c := range row {
+			key += (c + 1) * pow[j]
+		}
+		hist[key]++
+		cells = cells[k:]
+	}
+	d := &Reliability{Coders: r.Coders, Labels: r.Labels, Values: r.Values, Ordered: r.Ordered}
+	var w []int64
+	for key, h := range hist {
+		if h == 0 {
+			continue
+		}
+		for j, rest := 0, key; j < k; j++ {
+			d.Cells = append(d.Cells, int32(rest%(V+1))-1)
+			rest /= V + 1
+		}
+		w = append(w, h)
+	}
+	return d, w
 }
 
 // alpha computes Krippendorff's alpha from the coincidence matrix.

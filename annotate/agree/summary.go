@@ -38,7 +38,13 @@ func Summarize(r *Reliability, o Options) (*Summary, error) {
 		return nil, fmt.Errorf("agree: negative number of resamples")
 	}
 	s := &Summary{Level: o.Level, Units: r.NumUnits(), Coders: len(r.Coders)}
-	ps := countPatterns(r)
+	// With few categories and coders, tally the distinct rows once; every
+	// metric then works on at most (categories+1)^coders rows.
+	d, w := distinctRows(r)
+	if d == nil {
+		d = r
+	}
+	ps := countPatternsWeighted(d, w)
 	if ps != nil {
 		s.Alpha = ps.alpha(r, o.Level)
 		s.Percent = ps.percent()
@@ -59,7 +65,7 @@ func Summarize(r *Reliability, o Options) (*Summary, error) {
 		}
 	}
 	if V := len(r.Values); V*V <= maxConfusion && len(pairs) <= 64 {
-		s.Pairs = allPairs(r, pairs)
+		s.Pairs = allPairs(d, pairs, w)
 	} else {
 		for _, ab := range pairs {
 			s.Pairs = append(s.Pairs, pair(r, ab[0], ab[1]))
