@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,8 +45,8 @@ func addDocs(t *testing.T, db *DB, docs ...annotate.Document) *Batch {
 func TestOpenCreatesProjectWithPragmas(t *testing.T) {
 	db, path := openTemp(t)
 	ctx := context.Background()
-	if v, _ := db.SchemaVersion(ctx); v != 2 {
-		t.Fatalf("schema version %d, want 2", v)
+	if v, _ := db.SchemaVersion(ctx); v != 4 {
+		t.Fatalf("schema version %d, want 4", v)
 	}
 	var mode string
 	var fk, sync int
@@ -187,24 +188,25 @@ func TestMigrationKeepsBackup(t *testing.T) {
 	db, path := openTemp(t)
 	addDocs(t, db, annotate.Document{Title: "kept", Text: "kept text"})
 	db.Close()
-	v1, _ := migrationFiles.ReadFile("migrations/0001_documents.sql")
-	v2, _ := migrationFiles.ReadFile("migrations/0002_suggestions.sql")
-	migrationSource = fstest.MapFS{
-		"migrations/0001_documents.sql":   {Data: v1},
-		"migrations/0002_suggestions.sql": {Data: v2},
-		"migrations/0003_more.sql":        {Data: []byte("ALTER TABLE documents ADD COLUMN extra TEXT;")},
+	real, _ := loadMigrations()
+	next := len(real) + 1
+	fsys := fstest.MapFS{}
+	for _, m := range real {
+		fsys["migrations/"+m.name] = &fstest.MapFile{Data: []byte(m.sql)}
 	}
+	fsys[fmt.Sprintf("migrations/%04d_more.sql", next)] = &fstest.MapFile{Data: []byte("ALTER TABLE documents ADD COLUMN extra TEXT;")}
+	migrationSource = fsys
 	defer func() { migrationSource = migrationFiles }()
 	db2, err := Open(context.Background(), path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db2.Close()
-	if v, _ := db2.SchemaVersion(context.Background()); v != 3 {
+	if v, _ := db2.SchemaVersion(context.Background()); v != next {
 		t.Fatalf("version %d after migration", v)
 	}
 	migrationSource = migrationFiles
-	bak, err := Open(context.Background(), path+".v2.bak", Options{ReadOnly: true})
+	bak, err := Open(context.Background(), fmt.Sprintf("%s.v%d.bak", path, next-1), Options{ReadOnly: true})
 	if err != nil {
 		t.Fatalf("backup: %v", err)
 	}
