@@ -24,7 +24,7 @@ type DocSummary struct {
 }
 
 // StatusToDo is the status of a document nobody has worked on yet.
-const StatusToDo = "to do"
+const StatusToDo = annotate.StatusToDo
 
 // Batch adds documents inside one transaction: either all of them are added
 // or, after Rollback or a crash, none.
@@ -142,14 +142,67 @@ func ftsQuery(filter string) string {
 	return strings.Join(terms, " ")
 }
 
+// DocQuery selects documents for a list. Zero fields select everything.
+type DocQuery struct {
+	Filter    string // words in the title or text (the last one a prefix)
+	Annotator int64  // whose status to show and filter by; 0: nobody's
+	Status    string // with Annotator: "to do", "in progress", "done" or "skipped"
+	Target    string // a target's name (or part of it) among the suggestions or the annotator's own
+}
+
+// where builds the FROM and WHERE clauses of q.
+func (q DocQuery) where() (string, []any) {
+	from := " FROM documents d"
+	var conds []string
+	var args []any
+	if q.Annotator != 0 {
+		from += " LEFT JOIN doc_status s ON s.doc_id = d.id AND s.annotator_id = ?"
+		args = append(args, q.Annotator)
+	}
+	if f := ftsQuery(q.Filter); f != "" {
+		conds = append(conds, "d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
+		args = append(args, f)
+	}
+	if q.Annotator != 0 && q.Status != "" {
+		if q.Status == StatusToDo {
+			conds = append(conds, "s.status IS NULL")
+		} else {
+			conds = append(conds, "s.status = ?")
+			args = append(args, q.Status)
+		}
+	}
+	if t := strings.TrimSpace(q.Target); t != "" {
+		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(t) + "%"
+		cond := `(d.id IN (SELECT doc_id FROM suggested_targets WHERE name LIKE ? ESCAPE '\')`
+		args = append(args, like)
+		if q.Annotator != 0 {
+			cond += ` OR d.id IN (SELECT doc_id FROM layer_targets WHERE annotator_id = ? AND deleted = 0 AND name LIKE ? ESCAPE '\')`
+			args = append(args, q.Annotator, like)
+		}
+		conds = append(conds, cond+")")
+	}
+	if len(conds) > 0 {
+		from += " WHERE " + strings.Join(conds, " AND ")
+	}
+	return from, args
+}
+
 // CountDocuments counts the documents that match filter (all when empty).
 func (db *DB) CountDocuments(ctx context.Context, filter string) (int, error) {
+	return db.CountDocs(ctx, DocQuery{Filter: filter})
+}
+
+// CountDocs counts the documents q selects.
+func (db *DB) CountDocs(ctx context.Context, q DocQuery) (int, error) {
 	var n int
 	var err error
-	if q := ftsQuery(filter); q != "" {
-		err = db.sql.QueryRowContext(ctx, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?", q).Scan(&n)
-	} else {
+	if q.Annotator == 0 && q.Target == "" && ftsQuery(q.Filter) == "" {
 		err = db.sql.QueryRowContext(ctx, "SELECT count(*) FROM documents").Scan(&n)
+	} else if q.Annotator == 0 && q.Target == "" {
+		err = db.sql.QueryRowContext(ctx, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?", ftsQuery(q.Filter)).Scan(&n)
+	} else {
+		from, args := q.where()
+		err = db.sql.QueryRowContext(ctx, "SELECT count(*)"+from, args...).Scan(&n)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("count documents: %w", err)
@@ -160,8 +213,14 @@ func (db *DB) CountDocuments(ctx context.Context, filter string) (int, error) {
 // ListDocuments returns up to limit documents matching filter, in import
 // order, starting at offset. It reads no document text.
 func (db *DB) ListDocuments(ctx context.Context, filter string, offset, limit int) ([]DocSummary, error) {
+	return db.ListDocs(ctx, DocQuery{Filter: filter}, offset, limit)
+}
+
+// ListDocs returns up to limit documents that q selects, in import order,
+// starting at offset, with their status for q.Annotator.
+func (db *DB) ListDocs(ctx context.Context, q DocQuery, offset, limit int) ([]DocSummary, error) {
 	out := make([]DocSummary, 0, limit)
-	err := db.eachDocument(ctx, filter, offset, limit, func(d DocSummary) error {
+	err := db.eachDocument(ctx, q, offset, limit, func(d DocSummary) error {
 		out = append(out, d)
 		return nil
 	})
@@ -171,28 +230,35 @@ func (db *DB) ListDocuments(ctx context.Context, filter string, offset, limit in
 // EachDocument calls fn for every document matching filter, in import order,
 // streaming: fn sees the first document before the rest are read.
 func (db *DB) EachDocument(ctx context.Context, filter string, fn func(DocSummary) error) error {
-	return db.eachDocument(ctx, filter, 0, -1, fn)
+	return db.eachDocument(ctx, DocQuery{Filter: filter}, 0, -1, fn)
 }
 
-func (db *DB) eachDocument(ctx context.Context, filter string, offset, limit int, fn func(DocSummary) error) error {
-	var rows *sql.Rows
-	var err error
-	if q := ftsQuery(filter); q != "" {
-		rows, err = db.sql.QueryContext(ctx, `SELECT d.id, d.title, d.words, d.source FROM documents d
-			WHERE d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)
-			ORDER BY d.id LIMIT ? OFFSET ?`, q, limit, offset)
-	} else {
-		rows, err = db.sql.QueryContext(ctx, `SELECT id, title, words, source FROM documents
-			ORDER BY id LIMIT ? OFFSET ?`, limit, offset)
+// EachDoc is EachDocument for a DocQuery.
+func (db *DB) EachDoc(ctx context.Context, q DocQuery, fn func(DocSummary) error) error {
+	return db.eachDocument(ctx, q, 0, -1, fn)
+}
+
+func (db *DB) eachDocument(ctx context.Context, q DocQuery, offset, limit int, fn func(DocSummary) error) error {
+	from, args := q.where()
+	status := "NULL"
+	if q.Annotator != 0 {
+		status = "s.status"
 	}
+	rows, err := db.sql.QueryContext(ctx, "SELECT d.id, d.title, d.words, d.source, "+status+from+
+		" ORDER BY d.id LIMIT ? OFFSET ?", append(args, limit, offset)...)
 	if err != nil {
 		return fmt.Errorf("list documents: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		d := DocSummary{Status: StatusToDo}
-		if err := rows.Scan(&d.ID, &d.Title, &d.Words, &d.Source); err != nil {
+		d := DocSummary{}
+		var st sql.NullString
+		if err := rows.Scan(&d.ID, &d.Title, &d.Words, &d.Source, &st); err != nil {
 			return fmt.Errorf("list documents: %w", err)
+		}
+		d.Status = StatusToDo
+		if st.Valid {
+			d.Status = st.String
 		}
 		if err := fn(d); err != nil {
 			return err
@@ -202,6 +268,33 @@ func (db *DB) eachDocument(ctx context.Context, filter string, offset, limit int
 		return fmt.Errorf("list documents: %w", err)
 	}
 	return nil
+}
+
+// NextToDo returns the first document after afterID (wrapping around) that
+// the annotator has not finished or skipped; ok is false when none is left.
+func (db *DB) NextToDo(ctx context.Context, annID, afterID int64) (id int64, ok bool, err error) {
+	const q = `SELECT d.id FROM documents d LEFT JOIN doc_status s ON s.doc_id = d.id AND s.annotator_id = ?
+		WHERE (s.status IS NULL OR s.status = 'in progress') AND d.id %s ? ORDER BY d.id LIMIT 1`
+	for _, op := range []string{">", "<="} {
+		err = db.sql.QueryRowContext(ctx, fmt.Sprintf(q, op), annID, afterID).Scan(&id)
+		if err == nil {
+			return id, true, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return 0, false, err
+		}
+	}
+	return 0, false, nil
+}
+
+// Progress counts the documents an annotator has finished (done or
+// skipped) out of all.
+func (db *DB) Progress(ctx context.Context, annID int64) (finished, total int, err error) {
+	if err = db.sql.QueryRowContext(ctx, "SELECT count(*) FROM documents").Scan(&total); err != nil {
+		return
+	}
+	err = db.sql.QueryRowContext(ctx, `SELECT count(*) FROM doc_status WHERE annotator_id = ? AND status IN ('done', 'skipped')`, annID).Scan(&finished)
+	return
 }
 
 // Document returns one document with its text.

@@ -220,3 +220,60 @@ func TestSpanCorrections(t *testing.T) {
 		t.Fatalf("after undoing all: %v, %d spans, %d targets, %s", c, len(l.Spans), len(l.LiveTargets()), l.Status)
 	}
 }
+
+func TestDocQueryStatusTargetAndNextToDo(t *testing.T) {
+	db, doc, ana, bob := layerFixture(t)
+	ctx := context.Background()
+	addDocs(t, db,
+		annotate.Document{Title: "second", Text: "Walmart and 100% of its_stores."},
+		annotate.Document{Title: "third", Text: "Nothing to see."})
+	db.SetStatus(ctx, ana.ID, doc, annotate.StatusDone, 30)
+	db.SetStatus(ctx, ana.ID, 3, annotate.StatusSkipped, 2)
+	count := func(q DocQuery) int {
+		t.Helper()
+		n, err := db.CountDocs(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := db.ListDocs(ctx, q, 0, 100)
+		if err != nil || len(list) != n {
+			t.Fatalf("list %d vs count %d (%v)", len(list), n, err)
+		}
+		return n
+	}
+	for _, c := range []struct {
+		q    DocQuery
+		want int
+	}{
+		{DocQuery{}, 3},
+		{DocQuery{Annotator: ana.ID, Status: annotate.StatusDone}, 1},
+		{DocQuery{Annotator: ana.ID, Status: annotate.StatusToDo}, 1},
+		{DocQuery{Annotator: ana.ID, Status: annotate.StatusSkipped}, 1},
+		{DocQuery{Annotator: bob.ID, Status: annotate.StatusToDo}, 3},
+		{DocQuery{Target: "amaz"}, 1},
+		{DocQuery{Target: "%"}, 0},
+		{DocQuery{Target: "india", Annotator: ana.ID, Filter: "agreed"}, 1},
+		{DocQuery{Annotator: ana.ID, Filter: "walmart"}, 1},
+	} {
+		if got := count(c.q); got != c.want {
+			t.Errorf("%+v: %d documents, want %d", c.q, got, c.want)
+		}
+	}
+	list, _ := db.ListDocs(ctx, DocQuery{Annotator: ana.ID}, 0, 10)
+	if list[0].Status != annotate.StatusDone || list[1].Status != annotate.StatusToDo || list[2].Status != annotate.StatusSkipped {
+		t.Fatalf("statuses %+v", list)
+	}
+	if next, ok, _ := db.NextToDo(ctx, ana.ID, doc); !ok || next != 2 {
+		t.Fatalf("next to do after 1: %d %v", next, ok)
+	}
+	if next, ok, _ := db.NextToDo(ctx, ana.ID, 3); !ok || next != 2 {
+		t.Fatalf("next to do wraps around: %d %v", next, ok)
+	}
+	db.SetStatus(ctx, ana.ID, 2, annotate.StatusDone, 1)
+	if _, ok, _ := db.NextToDo(ctx, ana.ID, 2); ok {
+		t.Fatal("nothing should be left to do")
+	}
+	if f, n, _ := db.Progress(ctx, ana.ID); f != 3 || n != 3 {
+		t.Fatalf("progress %d/%d", f, n)
+	}
+}
