@@ -24,7 +24,7 @@ func runAgree(t testing.TB, args ...string) (stdout, stderr string, code int) {
 	return out.String(), errb.String(), code
 }
 
-func writeCSV(t testing.TB, name, content string) string {
+func agreeWriteCSV(t testing.TB, name, content string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
@@ -34,7 +34,7 @@ func writeCSV(t testing.TB, name, content string) string {
 }
 
 // Krippendorff (2011), section C: 4 coders, 12 units, missing values.
-const k2011 = `unit,A,B,C,D
+const agreeK2011 = `unit,A,B,C,D
 1,1,1,,1
 2,2,2,3,2
 3,3,3,3,3
@@ -49,7 +49,7 @@ const k2011 = `unit,A,B,C,D
 12,,3,,
 `
 
-func decode(t *testing.T, s string) map[string]any {
+func agreeDecode(t *testing.T, s string) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal([]byte(s), &m); err != nil {
@@ -58,7 +58,7 @@ func decode(t *testing.T, s string) map[string]any {
 	return m
 }
 
-func keys(m map[string]any) []string {
+func agreeKeys(m map[string]any) []string {
 	var ks []string
 	for k := range m {
 		ks = append(ks, k)
@@ -67,7 +67,7 @@ func keys(m map[string]any) []string {
 	return ks
 }
 
-func near(t *testing.T, m map[string]any, key string, want float64) {
+func agreeNear(t *testing.T, m map[string]any, key string, want float64) {
 	t.Helper()
 	got, ok := m[key].(float64)
 	if !ok || math.Abs(got-want) > 1e-4 {
@@ -76,18 +76,18 @@ func near(t *testing.T, m map[string]any, key string, want float64) {
 }
 
 func TestAgreementKrippendorff2011JSON(t *testing.T) {
-	p := writeCSV(t, "k2011.csv", k2011)
+	p := agreeWriteCSV(t, "agreeK2011.csv", agreeK2011)
 	for level, want := range map[string]float64{"nominal": 0.7434210526, "ordinal": 0.8153875038, "interval": 0.8491071429, "ratio": 0.7974027747} {
 		out, errs, code := runAgree(t, "--matrix", p, "--level", level, "--json")
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", level, code, errs)
 		}
-		m := decode(t, out)
+		m := agreeDecode(t, out)
 		wantKeys := []string{"alpha_ci95", "coders", "fleiss_kappa", "krippendorff_alpha", "pairable_units", "percent_agreement", "units"}
-		if got := keys(m); !reflect.DeepEqual(got, wantKeys) {
+		if got := agreeKeys(m); !reflect.DeepEqual(got, wantKeys) {
 			t.Fatalf("keys %v, want %v", got, wantKeys)
 		}
-		near(t, m, "krippendorff_alpha", want)
+		agreeNear(t, m, "krippendorff_alpha", want)
 		if m["units"] != 12.0 || m["coders"] != 4.0 || m["pairable_units"] != 11.0 {
 			t.Errorf("counts: %v", m)
 		}
@@ -99,7 +99,7 @@ func TestAgreementKrippendorff2011JSON(t *testing.T) {
 
 // Cohen's kappa, Wikipedia's 50 proposals: 20 yes/yes, 5 yes/no, 10 no/yes,
 // 15 no/no; kappa 0.4. Labels, so weighted kappa is not applicable.
-func proposals() string {
+func agreeProposals() string {
 	var b strings.Builder
 	b.WriteString("proposal,A,B\n")
 	n := 0
@@ -117,21 +117,21 @@ func proposals() string {
 }
 
 func TestAgreementTwoCodersJSON(t *testing.T) {
-	p := writeCSV(t, "p.csv", proposals())
+	p := agreeWriteCSV(t, "p.csv", agreeProposals())
 	out, errs, code := runAgree(t, "--matrix", p, "--level", "nominal", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	m := decode(t, out)
+	m := agreeDecode(t, out)
 	wantKeys := []string{"alpha_ci95", "coders", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "pairable_units", "percent_agreement", "scott_pi", "units", "weighted_kappa_linear", "weighted_kappa_quadratic"}
-	if got := keys(m); !reflect.DeepEqual(got, wantKeys) {
+	if got := agreeKeys(m); !reflect.DeepEqual(got, wantKeys) {
 		t.Fatalf("keys %v, want %v", got, wantKeys)
 	}
-	near(t, m, "cohen_kappa", 0.4)
-	near(t, m, "percent_agreement", 0.7)
+	agreeNear(t, m, "cohen_kappa", 0.4)
+	agreeNear(t, m, "percent_agreement", 0.7)
 	// pi: pooled yes 55/100, no 45/100: pe = .505, pi = (.7-.505)/.495
-	near(t, m, "scott_pi", (0.7-0.505)/0.495)
-	near(t, m, "fleiss_kappa", (0.7-0.505)/0.495) // Fleiss with two coders is Scott's pi
+	agreeNear(t, m, "scott_pi", (0.7-0.505)/0.495)
+	agreeNear(t, m, "fleiss_kappa", (0.7-0.505)/0.495) // Fleiss with two coders is Scott's pi
 	if m["weighted_kappa_linear"] != nil || m["weighted_kappa_quadratic"] != nil {
 		t.Errorf("weighted kappa over unordered labels should be null: %v", m)
 	}
@@ -140,15 +140,15 @@ func TestAgreementTwoCodersJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatal(code)
 	}
-	m = decode(t, out)
-	near(t, m, "weighted_kappa_linear", 0.4)
-	near(t, m, "weighted_kappa_quadratic", 0.4)
+	m = agreeDecode(t, out)
+	agreeNear(t, m, "weighted_kappa_linear", 0.4)
+	agreeNear(t, m, "weighted_kappa_quadratic", 0.4)
 }
 
 // Unused declared categories count in weighted kappa (SAS Table 10 idea):
 // the JSON keys must keep key order as documented, too.
 func TestAgreementJSONKeyOrder(t *testing.T) {
-	p := writeCSV(t, "w.csv", "u,a,b\n1,2,2\n2,2,3\n3,3,3\n4,2,2\n")
+	p := agreeWriteCSV(t, "w.csv", "u,a,b\n1,2,2\n2,2,3\n3,3,3\n4,2,2\n")
 	out, _, code := runAgree(t, "--matrix", p, "--level", "ordinal", "--categories", "1,2,3", "--json")
 	if code != 0 {
 		t.Fatal(code)
@@ -164,9 +164,9 @@ func TestAgreementJSONKeyOrder(t *testing.T) {
 	}
 	// By hand: A marginals (0,3/4,1/4), B (0,1/2,1/2); po 3/4, pe 1/2: kappa 1/2.
 	// linear: observed mean |i-j| 1/4; expected 3/4*1/2 + 1/4*1/2 = 1/2 -> 1/2.
-	m := decode(t, out)
-	near(t, m, "weighted_kappa_linear", 0.5)
-	near(t, m, "cohen_kappa", 0.5)
+	m := agreeDecode(t, out)
+	agreeNear(t, m, "weighted_kappa_linear", 0.5)
+	agreeNear(t, m, "cohen_kappa", 0.5)
 }
 
 func TestAgreementBootstrapSeeded(t *testing.T) {
@@ -189,13 +189,13 @@ func TestAgreementBootstrapSeeded(t *testing.T) {
 		}
 		b.WriteString("\n")
 	}
-	p := writeCSV(t, "b.csv", b.String())
+	p := agreeWriteCSV(t, "b.csv", b.String())
 	run := func(seed string) []any {
 		out, errs, code := runAgree(t, "--matrix", p, "--level", "interval", "--bootstrap", "500", "--seed", seed, "--json")
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errs)
 		}
-		m := decode(t, out)
+		m := agreeDecode(t, out)
 		ci, ok := m["alpha_ci95"].([]any)
 		if !ok || len(ci) != 2 {
 			t.Fatalf("alpha_ci95 = %v", m["alpha_ci95"])
@@ -220,7 +220,7 @@ func TestAgreementBootstrapSeeded(t *testing.T) {
 }
 
 func TestAgreementTable(t *testing.T) {
-	p := writeCSV(t, "k2011.csv", k2011)
+	p := agreeWriteCSV(t, "agreeK2011.csv", agreeK2011)
 	out, errs, code := runAgree(t, "--matrix", p, "--level", "nominal")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -231,7 +231,7 @@ func TestAgreementTable(t *testing.T) {
 		}
 	}
 	// Two coders: no pair table, but kappa rows.
-	p2 := writeCSV(t, "p.csv", proposals())
+	p2 := agreeWriteCSV(t, "p.csv", agreeProposals())
 	out, _, _ = runAgree(t, "--matrix", p2, "--level", "nominal")
 	for _, want := range []string{"Cohen's kappa", "0.4000", "Scott's pi", "Weighted kappa (linear)", "not applicable (unordered labels"} {
 		if !strings.Contains(out, want) {
@@ -245,36 +245,36 @@ func TestAgreementTable(t *testing.T) {
 
 func TestAgreementUndefinedShown(t *testing.T) {
 	// Every value the same: alpha and kappa are 0/0.
-	p := writeCSV(t, "same.csv", "u,a,b\n1,x,x\n2,x,x\n3,x,\n")
+	p := agreeWriteCSV(t, "same.csv", "u,a,b\n1,x,x\n2,x,x\n3,x,\n")
 	out, errs, code := runAgree(t, "--matrix", p, "--level", "nominal", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	m := decode(t, out)
+	m := agreeDecode(t, out)
 	for _, k := range []string{"krippendorff_alpha", "cohen_kappa", "scott_pi", "fleiss_kappa"} {
 		if m[k] != nil {
 			t.Errorf("%s = %v, want null", k, m[k])
 		}
 	}
-	near(t, m, "percent_agreement", 1)
+	agreeNear(t, m, "percent_agreement", 1)
 	out, _, _ = runAgree(t, "--matrix", p, "--level", "nominal")
 	if !strings.Contains(out, "undefined") {
 		t.Errorf("table should say undefined:\n%s", out)
 	}
 	// No pairable unit: a defined result (all null) and a warning.
-	p = writeCSV(t, "none.csv", "u,a,b\n1,x,\n2,,y\n")
+	p = agreeWriteCSV(t, "none.csv", "u,a,b\n1,x,\n2,,y\n")
 	out, errs, code = runAgree(t, "--matrix", p, "--level", "nominal", "--json", "--bootstrap", "10")
 	if code != 0 || !strings.Contains(errs, "no unit has two or more values") {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
-	m = decode(t, out)
+	m = agreeDecode(t, out)
 	if m["pairable_units"] != 0.0 || m["krippendorff_alpha"] != nil || m["alpha_ci95"] != nil || m["percent_agreement"] != nil || m["cohen_kappa"] != nil {
 		t.Errorf("no pairable unit: %v", m)
 	}
 }
 
 func TestAgreementQuotedCSV(t *testing.T) {
-	p := writeCSV(t, "q.csv", "\uFEFF\"unit\",\"Smith, J.\",\"O'Neil \"\"Bo\"\"\"\r\n\"a\",\"pos\",pos\r\n\"b\nc\",neg,\"neg\"\r\nd, pos , neg\r\n,,\r\n")
+	p := agreeWriteCSV(t, "q.csv", "\uFEFF\"unit\",\"Smith, J.\",\"O'Neil \"\"Bo\"\"\"\r\n\"a\",\"pos\",pos\r\n\"b\nc\",neg,\"neg\"\r\nd, pos , neg\r\n,,\r\n")
 	out, errs, code := runAgree(t, "--matrix", p, "--level", "nominal")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -318,7 +318,7 @@ func TestAgreementErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p := writeCSV(t, "r.csv", c.csv)
+			p := agreeWriteCSV(t, "r.csv", c.csv)
 			args := append([]string{"--matrix", p, "--level", "nominal"}, c.args...)
 			_, errs, code := runAgree(t, args...)
 			if code != c.code {
