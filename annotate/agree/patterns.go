@@ -34,14 +34,14 @@ func countPatternsWeighted(r *Reliability, w []int64) *patterns {
 		return nil
 	}
 	hist := make([]int64, int(pow[V-1])*(k+1))
+	step := make([]int32, V+1) // step[c+1] = pow[c]; step[0] = 0 for Missing: no branch
+	copy(step[1:], pow)
 	cells := r.Cells
 	for u := 0; len(cells) >= k; u++ {
 		row := cells[:k:k]
 		key := int32(0)
 		for _, c := range row {
-			if c >= 0 {
-				key += pow[c]
-			}
+			key += step[c+1]
 		}
 		if w == nil {
 			hist[key]++
