@@ -1,7 +1,8 @@
--- Label schemas, versioned: the newest row is the project's schema.
+-- Label schemas: every version the project has used, newest last. A version
+-- is never changed or deleted: labels name the version they were made under.
 CREATE TABLE schemas (
-	version    INTEGER PRIMARY KEY,
-	toml       TEXT NOT NULL,
-	source     TEXT NOT NULL,
-	created_at TEXT NOT NULL
+	version    INTEGER PRIMARY KEY AUTOINCREMENT,
+	toml       TEXT    NOT NULL,            -- canonical TOML (schema.Schema.TOML)
+	source     TEXT    NOT NULL DEFAULT '', -- file name it came from, or "default"
+	created_at TEXT    NOT NULL
 );
