@@ -1,6 +1,7 @@
 package pretag
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 )
@@ -34,14 +35,19 @@ func findEntities(text string, toks []token, ls []line) []ent {
 
 	// Names prose missed: a title and a capitalised name ("Mr. Trump",
 	// "Judge Kavanaugh"), and runs of capitalised proper nouns.
+	es = sortEnts(es)
 	es = append(es, properNames(text, toks, ls, es)...)
 
-	// Gazetteer: countries, aliases, demonyms.
+	// Gazetteer: countries, aliases, demonyms. (es is sorted and its
+	// mentions do not overlap, so the ones a match touches are found by
+	// binary search.)
+	es = sortEnts(es)
+	var add []ent
 	for _, g := range gazetteerMatches(text) {
 		placed := false
-		for i := range es {
+		for i := sort.Search(len(es), func(i int) bool { return es[i].e > g.s }); i < len(es) && es[i].s < g.e; i++ {
 			x := &es[i]
-			if x.dead || x.e <= g.s || x.s >= g.e {
+			if x.dead {
 				continue
 			}
 			switch {
@@ -57,25 +63,23 @@ func findEntities(text string, toks []token, ls []line) []ent {
 			}
 		}
 		if !placed {
-			es = append(es, g)
+			add = append(add, g)
 		}
 	}
+	es = sortEnts(append(es, add...))
+	add = add[:0]
 
 	// Tickers: strong ORG evidence for the company named just before.
 	for _, h := range tickerMatches(text) {
 		company := ""
-		for i := range es {
-			x := &es[i]
-			if x.dead {
-				continue
-			}
-			if x.s < h.ze && x.e > h.zs {
-				x.dead = true // "NASDAQ" is not an entity of its own
-				continue
-			}
-			if h.before >= 0 && x.e <= h.before && strings.TrimSpace(text[x.e:h.before]) == "" {
-				x.label, x.strong = "ORG", true
-				company = text[x.s:x.e]
+		for i := sort.Search(len(es), func(i int) bool { return es[i].e > h.zs }); i < len(es) && es[i].s < h.ze; i++ {
+			es[i].dead = true // "NASDAQ" is not an entity of its own
+		}
+		if h.before >= 0 {
+			i := sort.Search(len(es), func(i int) bool { return es[i].e > h.before }) - 1
+			if i >= 0 && !es[i].dead && strings.TrimSpace(text[es[i].e:h.before]) == "" {
+				es[i].label, es[i].strong = "ORG", true
+				company = text[es[i].s:es[i].e]
 			}
 		}
 		if company == "" && h.before >= 0 {
@@ -83,14 +87,15 @@ func findEntities(text string, toks []token, ls []line) []ent {
 			s, e := capsBefore(text, h.before)
 			if s < e {
 				company = text[s:e]
-				es = append(es, ent{s: s, e: e, label: "ORG", src: "ticker", strong: true})
+				add = append(add, ent{s: s, e: e, label: "ORG", src: "ticker", strong: true})
 			}
 		}
 		if company == "" {
 			company = text[h.ts:h.te]
 		}
-		es = append(es, ent{s: h.ts, e: h.te, label: "ORG", src: "ticker", canon: company, strong: true})
+		add = append(add, ent{s: h.ts, e: h.te, label: "ORG", src: "ticker", canon: company, strong: true})
 	}
+	es = append(es, add...)
 
 	// Relabelling by evidence.
 	for i := range es {
@@ -195,12 +200,8 @@ func refind(text string, es []ent) []ent {
 		byFirst[leadKey(n)] = append(byFirst[leadKey(n)], n)
 	}
 	covered := func(s, e int, list []ent) bool {
-		for _, x := range list {
-			if x.s < e && x.e > s {
-				return true
-			}
-		}
-		return false
+		i := sort.Search(len(list), func(i int) bool { return list[i].e > s })
+		return i < len(list) && list[i].s < e
 	}
 	var added []ent
 	for i := 0; i < len(text); {
@@ -283,13 +284,10 @@ func sentenceStart(text string, toks []token, i int) bool {
 // unless the tagger is sure (NNP there is rare for ordinary words).
 func properNames(text string, toks []token, ls []line, have []ent) []ent {
 	var out []ent
+	// have is sorted by start and its mentions do not overlap.
 	covered := func(s, e int) bool {
-		for _, x := range have {
-			if x.s < e && x.e > s {
-				return true
-			}
-		}
-		return false
+		i := sort.Search(len(have), func(i int) bool { return have[i].e > s })
+		return i < len(have) && have[i].s < e
 	}
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]

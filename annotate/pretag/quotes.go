@@ -237,6 +237,10 @@ func (c *qctx) attribute(q *qspan, ls []line) {
 	// the clause before the quote starts after the previous sentence end or quote
 	for k := j - 1; k >= 0 && c.toks[k].start >= l.s; k-- {
 		t := c.toks[k]
+		if j-k > 40 {
+			floor = t.end // clauses are short; bounded work on huge lines
+			break
+		}
 		if isPunctTok(t, ".?!\"") || strings.HasSuffix(t.text, ".") && len(t.text) > 1 && !isUpperStart(t.text) {
 			floor = t.end
 			break
@@ -286,13 +290,9 @@ func (c *qctx) attribute(q *qspan, ls []line) {
 // after it.
 func (c *qctx) paragraphCue(q *qspan, ls []line, qs []qspan) {
 	l := ls[q.line]
-	inQuote := func(b int) bool {
-		for _, o := range qs {
-			if o.line == q.line && b >= o.s && b < o.e {
-				return true
-			}
-		}
-		return false
+	inQuote := func(b int) bool { // qs is sorted by start and does not overlap
+		i := sort.Search(len(qs), func(i int) bool { return qs[i].e > b })
+		return i < len(qs) && qs[i].s <= b
 	}
 	try := func(k int) bool {
 		if !c.isCue(k) || inQuote(c.toks[k].start) {
@@ -311,8 +311,9 @@ func (c *qctx) paragraphCue(q *qspan, ls []line, qs []qspan) {
 		}
 		return false
 	}
+	const reach = 60 // tokens searched each side
 	j := c.tokAt(q.s)
-	for k := j - 1; k >= 0 && c.toks[k].start >= l.s; k-- {
+	for k := j - 1; k >= 0 && k >= j-reach && c.toks[k].start >= l.s; k-- {
 		if try(k) {
 			return
 		}
@@ -321,7 +322,7 @@ func (c *qctx) paragraphCue(q *qspan, ls []line, qs []qspan) {
 	if pl := prevNonEmpty(c.text, ls, q.line); pl >= 0 && q.part == 0 && startsLine(c.text, l, q.s) &&
 		strings.HasSuffix(strings.TrimSpace(c.text[ls[pl].s:ls[pl].e]), ":") {
 		p := ls[pl]
-		for k := c.tokAt(p.e) - 1; k >= 0 && c.toks[k].start >= p.s; k-- {
+		for k, k0 := c.tokAt(p.e)-1, c.tokAt(p.e)-1; k >= 0 && k > k0-reach && c.toks[k].start >= p.s; k-- {
 			if isPunctTok(c.toks[k], ".?!") {
 				break
 			}
@@ -333,7 +334,7 @@ func (c *qctx) paragraphCue(q *qspan, ls []line, qs []qspan) {
 			}
 		}
 	}
-	for k := c.tokAt(q.e); k < len(c.toks) && c.toks[k].start < l.e; k++ {
+	for k, k0 := c.tokAt(q.e), c.tokAt(q.e); k < len(c.toks) && k < k0+reach && c.toks[k].start < l.e; k++ {
 		if try(k) {
 			return
 		}

@@ -113,7 +113,13 @@ func (t *Tagger) Tag(text string) *Result {
 	if text == "" || !utf8.ValidString(text) {
 		return res
 	}
-	toks := proseTokens(text)
+	return t.tagTokens(text, proseTokens(text))
+}
+
+// tagTokens is Tag after prose: rules, targets and quotes over the aligned
+// tokens.
+func (t *Tagger) tagTokens(text string, toks []token) *Result {
+	res := &Result{Engine: Provenance(), Entities: []Entity{}, Targets: []Target{}, Quotes: []Quote{}}
 	ls := splitLines(text)
 	var es []ent
 	if t.raw {

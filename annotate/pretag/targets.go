@@ -105,9 +105,15 @@ func groupTargets(text string, es []ent) (tg []Target, of []int) {
 		of[i] = t
 	}
 	// Canonical name: the gazetteer/ticker canon, else the longest form.
+	canonKeys := map[string]bool{}
+	for i, x := range es {
+		if x.canon != "" && x.src != "known" {
+			canonKeys[key[i]] = true
+		}
+	}
 	for r, t := range idx {
 		name := r
-		if in := infos[r]; len(in.forms) > 0 && !isCanonName(es, key, r) {
+		if in := infos[r]; len(in.forms) > 0 && !canonKeys[r] {
 			forms := make([]string, 0, len(in.forms))
 			for f := range in.forms {
 				forms = append(forms, f)
@@ -123,15 +129,6 @@ func groupTargets(text string, es []ent) (tg []Target, of []int) {
 		tg[t].Name = name
 	}
 	return tg, of
-}
-
-func isCanonName(es []ent, key []string, k string) bool {
-	for i, x := range es {
-		if key[i] == k && x.canon != "" && x.src != "known" {
-			return true
-		}
-	}
-	return false
 }
 
 // mentionKey normalises a mention's text for grouping: possessive removed,
