@@ -57,7 +57,7 @@ func openWindow(args []string) int {
 	}
 	defer db.Close()
 	a := app.NewWithID("io.github.slant-annotate.slant")
-	ui, err := gui.New(a, db)
+	ui, err := gui.New(a, db, gui.Options{Annotator: os.Getenv("SLANT_ANNOTATOR")})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "slant:", strings.TrimSpace(err.Error()))
 		return 1

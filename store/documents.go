@@ -270,6 +270,22 @@ func (db *DB) eachDocument(ctx context.Context, q DocQuery, offset, limit int, f
 	return nil
 }
 
+// DocIndex returns the position of document id in the list q selects.
+func (db *DB) DocIndex(ctx context.Context, q DocQuery, id int64) (int, bool, error) {
+	from, args := q.where()
+	cond := " AND "
+	if !strings.Contains(from, " WHERE ") {
+		cond = " WHERE "
+	}
+	var n, found int
+	err := db.sql.QueryRowContext(ctx, "SELECT count(*), coalesce(sum(d.id = ?), 0)"+from+cond+"d.id <= ?",
+		append([]any{id}, append(args, id)...)...).Scan(&n, &found)
+	if err != nil || found == 0 {
+		return 0, false, err
+	}
+	return n - 1, true, nil
+}
+
 // NextToDo returns the first document after afterID (wrapping around) that
 // the annotator has not finished or skipped; ok is false when none is left.
 func (db *DB) NextToDo(ctx context.Context, annID, afterID int64) (id int64, ok bool, err error) {

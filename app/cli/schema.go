@@ -3,13 +3,13 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/slant-annotate/slant/annotate/schema"
+	"github.com/slant-annotate/slant/app/ops"
 	"github.com/slant-annotate/slant/assets"
 	"github.com/slant-annotate/slant/store"
 )
@@ -183,35 +183,13 @@ func runSchemaSet(env *Env, c *Command, args []string) int {
 		return 1
 	}
 	defer project.Close()
-	ctx := context.Background()
-	old, oldVersion, err := project.Schema(ctx)
-	if err == nil && oldVersion == 0 {
-		err = errors.New("no schema version could be stored")
-	}
+	change, err := ops.SetSchema(context.Background(), project, s, filepath.Base(pos[0]))
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "slant schema set:", err)
 		return 1
 	}
-	v, err := project.SetSchema(ctx, s, filepath.Base(pos[0]))
-	if err != nil {
-		fmt.Fprintln(env.Stderr, "slant schema set:", err)
-		return 1
-	}
-	w := env.Stdout
-	if v == oldVersion {
-		fmt.Fprintf(w, "schema unchanged: version %d is already this schema\n", v)
-		return 0
-	}
-	fmt.Fprintf(w, "schema version %d stored (from %s; was version %d)\n", v, filepath.Base(pos[0]), oldVersion)
-	if added := s.Removed(old); len(added) > 0 {
-		fmt.Fprintf(w, "added tasks:   %s\n", strings.Join(added, ", "))
-	}
-	if changed := old.Changed(s); len(changed) > 0 {
-		fmt.Fprintf(w, "changed tasks: %s\n", strings.Join(changed, ", "))
-	}
-	if removed := old.Removed(s); len(removed) > 0 {
-		fmt.Fprintf(w, "removed tasks: %s\n", strings.Join(removed, ", "))
-		fmt.Fprintln(w, "  Their labels are kept: they stay in the project and in exports, marked as from a removed task.")
+	for _, line := range change.Lines(filepath.Base(pos[0])) {
+		fmt.Fprintln(env.Stdout, line)
 	}
 	return 0
 }

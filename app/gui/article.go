@@ -14,11 +14,13 @@ import (
 // articleView shows the selected document: its title, where it came from,
 // and its text, wrapped and scrollable.
 type articleView struct {
-	title *widget.Label
-	meta  *widget.Label
-	text  *TextView
-	root  fyne.CanvasObject
-	docID int64
+	title  *widget.Label
+	meta   *widget.Label
+	text   *TextView
+	root   fyne.CanvasObject
+	docID  int64
+	words  int
+	source string
 }
 
 func newArticleView() *articleView {
@@ -33,6 +35,20 @@ func newArticleView() *articleView {
 	v.meta.Truncation = fyne.TextTruncateEllipsis
 	v.root = container.NewBorder(container.NewVBox(v.title, v.meta), legend(), nil, nil, v.text)
 	return v
+}
+
+// showDoc shows a document's title and facts; the text is set by the caller.
+func (v *articleView) showDoc(d annotate.Document, summary string) {
+	v.docID = d.ID
+	v.title.SetText(d.Title)
+	v.words = annotate.Words(d.Text)
+	v.source = d.Source
+	v.setSummary(summary)
+}
+
+// setSummary updates the line under the title.
+func (v *articleView) setSummary(summary string) {
+	v.meta.SetText(fmt.Sprintf("#%d · %d words · %s · %s", v.docID, v.words, summary, v.source))
 }
 
 func (v *articleView) show(d annotate.Document, r *pretag.Result, tagged bool) {

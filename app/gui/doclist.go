@@ -21,21 +21,21 @@ const maxPages = 8
 
 // docPager serves list rows from SQLite a page at a time, for one filter.
 type docPager struct {
-	db     *store.DB
-	filter string
-	count  int
+	db    *store.DB
+	query store.DocQuery
+	count int
 
 	mu    sync.Mutex
 	pages map[int][]store.DocSummary
 	order []int // pages, least recently loaded first
 }
 
-func newDocPager(ctx context.Context, db *store.DB, filter string) (*docPager, error) {
-	n, err := db.CountDocuments(ctx, filter)
+func newDocPager(ctx context.Context, db *store.DB, q store.DocQuery) (*docPager, error) {
+	n, err := db.CountDocs(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	p := &docPager{db: db, filter: filter, count: n, pages: map[int][]store.DocSummary{}}
+	p := &docPager{db: db, query: q, count: n, pages: map[int][]store.DocSummary{}}
 	if n > 0 {
 		if _, err := p.page(ctx, 0); err != nil {
 			return nil, err
@@ -59,7 +59,7 @@ func (p *docPager) page(ctx context.Context, k int) ([]store.DocSummary, error) 
 	if rows, ok := p.pages[k]; ok {
 		return rows, nil
 	}
-	rows, err := p.db.ListDocuments(ctx, p.filter, k*pageSize, pageSize)
+	rows, err := p.db.ListDocs(ctx, p.query, k*pageSize, pageSize)
 	if err != nil {
 		return nil, err
 	}
@@ -72,20 +72,48 @@ func (p *docPager) page(ctx context.Context, k int) ([]store.DocSummary, error) 
 	return rows, nil
 }
 
-// docList is the virtualised document list with its filter box.
+// docList is the virtualised document list with its filters.
 type docList struct {
-	ui     *UI
-	list   *widget.List
-	filter *widget.Entry
-	pager  *docPager
-	gen    int // bumps with each filter change; stale results are dropped
+	ui       *UI
+	list     *widget.List
+	filter   *widget.Entry
+	target   *widget.Entry
+	status   *widget.Select
+	controls fyne.CanvasObject
+	pager    *docPager
+	gen      int   // bumps with each filter change; stale results are dropped
+	selected int64 // the document shown
+	quiet    bool  // selecting from code, not by the user
+}
+
+// statusFilters are the choices of the status filter; the first shows all.
+var statusFilters = []string{"all documents", store.StatusToDo, "in progress", "done", "skipped"}
+
+// query is what the filters select, for the current annotator.
+func (d *docList) query() store.DocQuery {
+	q := store.DocQuery{Filter: d.filter.Text, Target: d.target.Text}
+	if d.ui.ws != nil {
+		q.Annotator = d.ui.ws.ann.ID
+		if s := d.status.Selected; s != statusFilters[0] {
+			q.Status = s
+		}
+	}
+	return q
 }
 
 func newDocList(ui *UI) *docList {
 	d := &docList{ui: ui, pager: &docPager{pages: map[int][]store.DocSummary{}}}
 	d.filter = widget.NewEntry()
-	d.filter.SetPlaceHolder("Filter: words in title or text")
+	d.filter.SetPlaceHolder("Search title and text (Ctrl+F)")
 	d.filter.OnChanged = func(string) { d.reload() }
+	d.filter.OnSubmitted = func(string) { d.ui.refocus() }
+	d.target = widget.NewEntry()
+	d.target.SetPlaceHolder("Target, e.g. Amazon")
+	d.target.OnChanged = func(string) { d.reload() }
+	d.target.OnSubmitted = func(string) { d.ui.refocus() }
+	d.status = widget.NewSelect(statusFilters, func(string) { d.reload() })
+	d.status.SetSelectedIndex(0)
+	d.controls = container.NewVBox(d.filter, container.NewGridWithColumns(2, d.status, d.target))
 	d.list = widget.NewList(
 		func() int { return d.pager.count },
 		func() fyne.CanvasObject {
@@ -93,7 +121,8 @@ func newDocList(ui *UI) *docList {
 			title.Truncation = fyne.TextTruncateEllipsis
 			words := widget.NewLabel("12345 words")
 			words.Importance = widget.LowImportance
-			return container.NewBorder(nil, nil, nil, words, title)
+			status := widget.NewLabel("✓")
+			return container.NewBorder(nil, nil, status, words, title)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			row, _ := d.pager.row(id)
@@ -103,24 +132,61 @@ func newDocList(ui *UI) *docList {
 			if row.ID != 0 {
 				words = fmt.Sprintf("%d words", row.Words)
 			}
-			c.Objects[1].(*widget.Label).SetText(words)
+			c.Objects[1].(*widget.Label).SetText(statusGlyph(row.Status))
+			c.Objects[2].(*widget.Label).SetText(words)
 		},
 	)
 	d.list.OnSelected = func(id widget.ListItemID) {
-		if row, ok := d.pager.row(id); ok {
-			ui.showDocument(row.ID)
+		row, ok := d.pager.row(id)
+		if !ok || d.quiet || row.ID == d.selected {
+			return
 		}
+		d.selected = row.ID
+		ui.showDocument(row.ID)
 	}
 	return d
+}
+
+// statusGlyph marks a document's status in the list.
+func statusGlyph(status string) string {
+	switch status {
+	case "done":
+		return "✓"
+	case "in progress":
+		return "●"
+	case "skipped":
+		return "↷"
+	}
+	return "○"
+}
+
+// selectID selects a document in the list without reopening it.
+func (d *docList) selectID(id int64) {
+	d.selected = id
+	i, ok, err := d.ui.db.DocIndex(context.Background(), d.pager.query, id)
+	if err != nil || !ok {
+		d.list.UnselectAll()
+		return
+	}
+	d.quiet = true
+	d.list.Select(i)
+	d.quiet = false
+}
+
+// refreshStatus re-reads the rows on screen after a status change.
+func (d *docList) refreshStatus() {
+	if err := d.reloadNow(); err != nil {
+		d.ui.showError(err)
+	}
 }
 
 // reload re-reads the list for the current filter in the background and
 // swaps it in on the UI thread, unless a newer filter has superseded it.
 func (d *docList) reload() {
 	d.gen++
-	gen, filter := d.gen, d.filter.Text
+	gen, q := d.gen, d.query()
 	go func() {
-		p, err := newDocPager(context.Background(), d.ui.db, filter)
+		p, err := newDocPager(context.Background(), d.ui.db, q)
 		fyne.Do(func() {
 			if gen != d.gen {
 				return
@@ -138,7 +204,7 @@ func (d *docList) reload() {
 // first frame and after imports, where showing stale rows would be wrong.
 func (d *docList) reloadNow() error {
 	d.gen++
-	p, err := newDocPager(context.Background(), d.ui.db, d.filter.Text)
+	p, err := newDocPager(context.Background(), d.ui.db, d.query())
 	if err != nil {
 		return err
 	}
@@ -148,7 +214,9 @@ func (d *docList) reloadNow() error {
 
 func (d *docList) apply(p *docPager) {
 	d.pager = p
-	d.list.UnselectAll()
 	d.list.Refresh()
+	if d.selected != 0 {
+		d.selectID(d.selected)
+	}
 	d.ui.updateStatus()
 }

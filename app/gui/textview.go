@@ -35,11 +35,126 @@ type TextView struct {
 	content *textContent
 	scroll  *container.Scroll
 	width   float32 // the width the current lines were wrapped for
+
+	// overlays are drawn over the text without re-wrapping it: the
+	// selection and the outline of the focused unit's spans.
+	overlays []Overlay
+
+	// OnTapped is called with the code point offset under a tap.
+	OnTapped func(offset int)
+	// OnSelected is called when a drag has selected [start, end).
+	OnSelected func(start, end int)
+	dragFrom   int
+}
+
+// Overlay is a rectangle drawn over a span of text: a fill for a selection,
+// a stroke for emphasis.
+type Overlay struct {
+	Start, End int
+	Fill       color.Color
+	Stroke     color.Color
+}
+
+// SetOverlays replaces the overlays; the text is not re-wrapped.
+func (v *TextView) SetOverlays(o []Overlay) {
+	v.overlays = o
+	v.content.Refresh()
+}
+
+// ScrollToOffset scrolls so that the line holding a code point offset is
+// on screen.
+func (v *TextView) ScrollToOffset(offset int) {
+	c := v.content
+	for li, l := range c.lines {
+		if lineEnd(l) > offset || li == len(c.lines)-1 {
+			y := float32(li) * c.lineHeight
+			view := v.scroll.Size().Height
+			if y < v.scroll.Offset.Y || y+c.lineHeight > v.scroll.Offset.Y+view {
+				v.scroll.Offset.Y = max(0, y-view/3)
+				v.scroll.Refresh()
+				c.Refresh()
+			}
+			return
+		}
+	}
+}
+
+// OffsetAt returns the code point offset at a position in the text's
+// scrolled content.
+func (v *TextView) OffsetAt(pos fyne.Position) int {
+	c := v.content
+	if len(c.lines) == 0 || c.lineHeight == 0 {
+		return 0
+	}
+	li := int((pos.Y - theme.Padding()) / c.lineHeight)
+	li = max(0, min(li, len(c.lines)-1))
+	l := c.lines[li]
+	if len(l.segs) == 0 {
+		return l.start
+	}
+	x := pos.X - theme.Padding()
+	widths := runeWidths(c.textSize)
+	for _, s := range l.segs {
+		if x >= s.x+s.w {
+			continue
+		}
+		off, at := s.start, s.x
+		for _, r := range s.text {
+			w, ok := widths.get(r)
+			if !ok {
+				w = widths.measure(r)
+			}
+			if x < at+w/2 {
+				return off
+			}
+			at += w
+			off++
+		}
+		return off
+	}
+	return lineEnd(l)
+}
+
+func lineEnd(l textLine) int {
+	if len(l.segs) == 0 {
+		return l.start
+	}
+	s := l.segs[len(l.segs)-1]
+	return s.start + utf8.RuneCountInString(s.text)
+}
+
+// xRange returns where [start, end) lies on a line, if it does.
+func (c *textContent) xRange(l textLine, start, end int) (x0, x1 float32, ok bool) {
+	widths := runeWidths(c.textSize)
+	found := false
+	for _, s := range l.segs {
+		n := utf8.RuneCountInString(s.text)
+		if s.start+n <= start || s.start >= end {
+			continue
+		}
+		at := s.x
+		off := s.start
+		for _, r := range s.text {
+			w, ok := widths.get(r)
+			if !ok {
+				w = widths.measure(r)
+			}
+			if off >= start && off < end {
+				if !found {
+					x0, found = at, true
+				}
+				x1 = at + w
+			}
+			at += w
+			off++
+		}
+	}
+	return x0, x1, found
 }
 
 // NewTextView returns an empty text view.
 func NewTextView() *TextView {
-	v := &TextView{}
+	v := &TextView{dragFrom: -1}
 	v.content = &textContent{view: v}
 	v.content.ExtendBaseWidget(v.content)
 	v.scroll = container.NewVScroll(v.content)
@@ -54,6 +169,15 @@ func (v *TextView) SetText(text string, highlights []Highlight) {
 	v.highlights = highlights
 	v.width = -1
 	v.scroll.Offset = fyne.Position{}
+	v.relayout(v.Size().Width)
+}
+
+// SetTextKeepScroll is SetText for the same document after a change: the
+// scroll position stays where the reader is.
+func (v *TextView) SetTextKeepScroll(text string, highlights []Highlight) {
+	v.text = text
+	v.highlights = highlights
+	v.width = -1
 	v.relayout(v.Size().Width)
 }
 
@@ -98,11 +222,17 @@ func (r *textViewRenderer) Destroy()                     {}
 // segment is a run of text on one line with one highlight (or none).
 type segment struct {
 	text      string
+	start     int // code point offset of the segment's first character
 	x, w      float32
 	highlight int // index into highlights, or -1
 }
 
-type textLine struct{ segs []segment }
+// textLine is one wrapped line; start is the code point offset where an
+// empty line sits (for lines with segments, the first segment's start).
+type textLine struct {
+	segs  []segment
+	start int
+}
 
 // textContent is the scrolled, tall part of a TextView.
 type textContent struct {
@@ -117,6 +247,29 @@ type textContent struct {
 func (c *textContent) MinSize() fyne.Size {
 	return fyne.NewSize(10, c.height)
 }
+
+// Tapped reports the offset under the pointer.
+func (c *textContent) Tapped(ev *fyne.PointEvent) {
+	if f := c.view.OnTapped; f != nil {
+		f(c.view.OffsetAt(ev.Position))
+	}
+}
+
+// Dragged extends a selection from where the drag began.
+func (c *textContent) Dragged(ev *fyne.DragEvent) {
+	v := c.view
+	off := v.OffsetAt(ev.Position)
+	if v.dragFrom < 0 {
+		v.dragFrom = v.OffsetAt(ev.Position.Subtract(ev.Dragged))
+	}
+	a, b := min(v.dragFrom, off), max(v.dragFrom, off)
+	if f := v.OnSelected; f != nil && b > a {
+		f(a, b)
+	}
+}
+
+// DragEnd ends the selection.
+func (c *textContent) DragEnd() { c.view.dragFrom = -1 }
 
 func (c *textContent) CreateRenderer() fyne.WidgetRenderer {
 	return &textContentRenderer{content: c}
@@ -136,6 +289,7 @@ func (c *textContent) wrap(text string, hls []Highlight, width float32) {
 	// a run of spaces; a line may break before a piece that starts a word.
 	type piece struct {
 		text      string
+		start     int
 		w         float32
 		highlight int
 		space     bool
@@ -148,7 +302,7 @@ func (c *textContent) wrap(text string, hls []Highlight, width float32) {
 			s.text += p.text
 			s.w += p.w
 		} else {
-			line.segs = append(line.segs, segment{text: p.text, x: x, w: p.w, highlight: p.highlight})
+			line.segs = append(line.segs, segment{text: p.text, start: p.start, x: x, w: p.w, highlight: p.highlight})
 		}
 		x += p.w
 	}
@@ -173,15 +327,15 @@ func (c *textContent) wrap(text string, hls []Highlight, width float32) {
 		word, wordW = word[:0], 0
 	}
 	runeIdx := 0
-	start := 0
+	start, startRune := 0, 0
 	curHL, curSpace := -2, false
 	var curW float32
-	cut := func(end int) {
+	cut := func(end, endRune int) {
 		if end > start {
-			word = append(word, piece{text[start:end], curW, curHL, curSpace})
+			word = append(word, piece{text[start:end], startRune, curW, curHL, curSpace})
 			wordW += curW
 		}
-		start, curW = end, 0
+		start, startRune, curW = end, endRune, 0
 	}
 	for i, r := range text {
 		hl := -1
@@ -190,16 +344,17 @@ func (c *textContent) wrap(text string, hls []Highlight, width float32) {
 		}
 		runeIdx++
 		if r == '\n' {
-			cut(i)
+			cut(i, runeIdx-1)
 			flushWord()
+			line.start = runeIdx - 1
 			newLine()
-			start = i + 1
+			start, startRune = i+1, runeIdx
 			curHL = -2
 			continue
 		}
 		space := unicode.IsSpace(r)
 		if hl != curHL || space != curSpace {
-			cut(i)
+			cut(i, runeIdx-1)
 			if curSpace && !space {
 				flushWord() // a new word begins: the one before may wrap on its own
 			}
@@ -212,11 +367,11 @@ func (c *textContent) wrap(text string, hls []Highlight, width float32) {
 		curW += w
 		// A very long run without spaces is cut so it can wrap.
 		if curW > width/2 && !space {
-			cut(i + utf8.RuneLen(r))
+			cut(i+utf8.RuneLen(r), runeIdx)
 			flushWord()
 		}
 	}
-	cut(len(text))
+	cut(len(text), runeIdx)
 	flushWord()
 	newLine()
 	c.height = float32(len(c.lines))*c.lineHeight + theme.Padding()*2
@@ -293,6 +448,7 @@ func (r *textContentRenderer) Refresh() {
 				rect := r.rects[nr]
 				nr++
 				rect.FillColor = v.highlights[s.highlight].Color
+				rect.StrokeWidth = 0
 				rect.Move(fyne.NewPos(pad+s.x-1, y))
 				rect.Resize(fyne.NewSize(s.w+2, c.lineHeight-1))
 				rect.Show()
@@ -308,6 +464,32 @@ func (r *textContentRenderer) Refresh() {
 			t.Move(fyne.NewPos(pad+s.x, y+theme.LineSpacing()/2))
 			t.Resize(fyne.NewSize(s.w, c.lineHeight))
 			t.Show()
+		}
+	}
+	// Overlays: selection fills and emphasis outlines.
+	for _, o := range v.overlays {
+		for li := first; li <= last; li++ {
+			x0, x1, ok := c.xRange(c.lines[li], o.Start, o.End)
+			if !ok {
+				continue
+			}
+			if nr == len(r.rects) {
+				r.rects = append(r.rects, &canvas.Rectangle{CornerRadius: 4})
+			}
+			rect := r.rects[nr]
+			nr++
+			rect.FillColor = o.Fill
+			if o.Fill == nil {
+				rect.FillColor = color.Transparent
+			}
+			rect.StrokeColor = o.Stroke
+			rect.StrokeWidth = 0
+			if o.Stroke != nil {
+				rect.StrokeWidth = 2
+			}
+			rect.Move(fyne.NewPos(pad+x0-2, pad+float32(li)*c.lineHeight-1))
+			rect.Resize(fyne.NewSize(x1-x0+4, c.lineHeight+1))
+			rect.Show()
 		}
 	}
 	for _, t := range r.texts[nt:] {

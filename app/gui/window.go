@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -15,9 +16,15 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/slant-annotate/slant/app/ops"
-	"github.com/slant-annotate/slant/assets"
 	"github.com/slant-annotate/slant/store"
 )
+
+// Options configure a window.
+type Options struct {
+	// Annotator is who labels; empty means the last one on this machine,
+	// or ask.
+	Annotator string
+}
 
 // UI is one project's window.
 type UI struct {
@@ -28,6 +35,12 @@ type UI struct {
 	article *articleView
 	status  *widget.Label
 	imports *importer
+	ws      *workspace
+	theme   *slantTheme
+
+	progress       *widget.ProgressBar
+	annotatorLabel *widget.Label
+	panelHolder    *fyne.Container
 
 	pretagBar   *widget.ProgressBar
 	pretagging  bool
@@ -36,11 +49,13 @@ type UI struct {
 }
 
 // New builds the window for an open project; call Show or ShowAndRun.
-func New(a fyne.App, db *store.DB) (*UI, error) {
+func New(a fyne.App, db *store.DB, opts Options) (*UI, error) {
 	u := &UI{app: a, db: db}
-	a.SetIcon(assets.Icon)
+	a.SetIcon(appIcon)
+	u.theme = newSlantTheme(a.Preferences())
+	a.Settings().SetTheme(u.theme)
 	u.win = a.NewWindow(u.title())
-	u.win.SetIcon(assets.Icon)
+	u.win.SetIcon(appIcon)
 	u.status = widget.NewLabel("")
 	u.status.Truncation = fyne.TextTruncateEllipsis
 	u.article = newArticleView()
@@ -51,13 +66,20 @@ func New(a fyne.App, db *store.DB) (*UI, error) {
 		return fmt.Sprintf("pre-tagging %.0f/%.0f", u.pretagBar.Value, u.pretagBar.Max)
 	}
 	u.pretagBar.Hide()
+	u.progress = widget.NewProgressBar()
+	u.progress.TextFormatter = func() string { return fmt.Sprintf("%.0f / %.0f done", u.progress.Value, u.progress.Max) }
+	u.annotatorLabel = widget.NewLabel("")
+	u.panelHolder = container.NewStack(widget.NewLabel("Who is labelling?"))
 
-	left := container.NewBorder(u.docs.filter, nil, nil, nil, u.docs.list)
-	split := container.NewHSplit(left, container.NewPadded(u.article.root))
-	split.Offset = 0.32
+	left := container.NewBorder(u.docs.controls, nil, nil, nil, u.docs.list)
+	center := container.NewHSplit(container.NewPadded(u.article.root), u.panelHolder)
+	center.Offset = 0.62
+	split := container.NewHSplit(left, center)
+	split.Offset = 0.24
+	top := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(260, u.progress.MinSize().Height), u.progress), u.annotatorLabel)
 	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(u.imports.bar,
 		container.NewGridWrap(fyne.NewSize(220, u.pretagBar.MinSize().Height), u.pretagBar)), u.status)
-	u.win.SetContent(container.NewBorder(nil, bottom, nil, nil, split))
+	u.win.SetContent(container.NewBorder(top, bottom, nil, nil, split))
 	u.win.SetMainMenu(u.menu())
 	u.addShortcuts()
 	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
@@ -69,12 +91,27 @@ func New(a fyne.App, db *store.DB) (*UI, error) {
 		}
 		u.Import(paths, nil)
 	})
-	u.win.Resize(fyne.NewSize(1100, 720))
+	p := a.Preferences()
+	u.win.Resize(fyne.NewSize(float32(p.FloatWithFallback("window.width", 1280)), float32(p.FloatWithFallback("window.height", 800))))
+	u.win.SetCloseIntercept(func() {
+		u.saveWindowState()
+		u.win.Close()
+	})
 	if err := u.docs.reloadNow(); err != nil {
 		return nil, err
 	}
-	if u.docs.pager.count > 0 {
-		u.docs.list.Select(0)
+	name := opts.Annotator
+	if name == "" {
+		name = p.String("annotator")
+	}
+	if name != "" {
+		if err := u.SetAnnotator(name); err != nil {
+			return nil, err
+		}
+	} else {
+		u.showDocument(u.firstDocument())
+		u.win.Canvas().SetOnTypedRune(nil)
+		fyne.Do(u.askAnnotator)
 	}
 	u.pretagInBackground()
 	return u, nil
@@ -82,6 +119,9 @@ func New(a fyne.App, db *store.DB) (*UI, error) {
 
 // Window is the project's window.
 func (u *UI) Window() fyne.Window { return u.win }
+
+// Workspace exposes the labelling state, for tests.
+func (u *UI) Workspace() *workspace { return u.ws }
 
 func (u *UI) title() string {
 	t := "Slant — " + u.db.Name()
@@ -91,33 +131,180 @@ func (u *UI) title() string {
 	return t
 }
 
+func lastDocPref(db *store.DB) string { return "lastDoc:" + db.Path() }
+
+// firstDocument is where to start: the last document open in this project,
+// else the first to do, else the first.
+func (u *UI) firstDocument() int64 {
+	ctx := context.Background()
+	if id := int64(u.app.Preferences().Int(lastDocPref(u.db))); id != 0 {
+		if _, err := u.db.Document(ctx, id); err == nil {
+			return id
+		}
+	}
+	if u.ws != nil {
+		if id, ok, _ := u.db.NextToDo(ctx, u.ws.ann.ID, 0); ok {
+			return id
+		}
+	}
+	if rows, _ := u.db.ListDocuments(ctx, "", 0, 1); len(rows) > 0 {
+		return rows[0].ID
+	}
+	return 0
+}
+
+// SetAnnotator makes name the one labelling, and opens their workspace.
+func (u *UI) SetAnnotator(name string) error {
+	ann, err := u.db.EnsureAnnotator(context.Background(), name)
+	if errors.Is(err, store.ErrReadOnly) {
+		err = fmt.Errorf("annotator %s is new, and the project is open read-only", name)
+	}
+	if err != nil {
+		return err
+	}
+	ws, err := newWorkspace(u, ann)
+	if err != nil {
+		return err
+	}
+	u.ws = ws
+	u.app.Preferences().SetString("annotator", ann.Name)
+	u.panelHolder.Objects = []fyne.CanvasObject{ws.panel}
+	u.panelHolder.Refresh()
+	c := u.win.Canvas()
+	c.SetOnTypedRune(func(r rune) { ws.key(string(r), true) })
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { ws.key(string(ev.Name), false) })
+	if err := u.docs.reloadNow(); err != nil {
+		return err
+	}
+	if id := u.firstDocument(); id != 0 {
+		u.docs.selectID(id)
+		return ws.open(id)
+	}
+	ws.updateProgress()
+	return nil
+}
+
+// askAnnotator asks for a name at first start.
+func (u *UI) askAnnotator() {
+	entry := widget.NewEntry()
+	entry.SetPlaceHolder("your name or initials")
+	var d dialog.Dialog
+	submit := func() {
+		name := strings.TrimSpace(entry.Text)
+		if name == "" {
+			return
+		}
+		d.Hide()
+		if err := u.SetAnnotator(name); err != nil {
+			u.showError(err)
+		}
+	}
+	entry.OnSubmitted = func(string) { submit() }
+	form := widget.NewForm(widget.NewFormItem("Name", entry))
+	form.SubmitText = "Start labelling"
+	form.OnSubmit = submit
+	d = dialog.NewCustomWithoutButtons("Who is labelling? (labels are kept per annotator)", form, u.win)
+	d.Resize(fyne.NewSize(480, 160))
+	d.Show()
+	u.win.Canvas().Focus(entry)
+}
+
 func (u *UI) menu() *fyne.MainMenu {
-	importFile := fyne.NewMenuItem("Import File…", u.imports.chooseFile)
-	importFile.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
-	importFolder := fyne.NewMenuItem("Import Folder…", u.imports.chooseFolder)
-	importPath := fyne.NewMenuItem("Import Path…", u.imports.typePaths)
-	importPath.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: fyne.KeyModifierShortcutDefault}
-	quit := fyne.NewMenuItem("Quit", u.app.Quit)
+	ctrl := fyne.KeyModifierShortcutDefault
+	item := func(label string, key fyne.KeyName, mod fyne.KeyModifier, fn func()) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, fn)
+		if key != "" {
+			it.Shortcut = &desktop.CustomShortcut{KeyName: key, Modifier: mod}
+		}
+		return it
+	}
+	quit := item("Quit", fyne.KeyQ, ctrl, u.quit)
 	quit.IsQuit = true
-	quit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
-	file := fyne.NewMenu("File", importFile, importFolder, importPath, fyne.NewMenuItemSeparator(), quit)
-	return fyne.NewMainMenu(file)
+	file := fyne.NewMenu("File",
+		item("Import File…", fyne.KeyO, ctrl, u.imports.chooseFile),
+		item("Import Folder…", "", 0, u.imports.chooseFolder),
+		item("Import Path…", fyne.KeyI, ctrl, u.imports.typePaths),
+		fyne.NewMenuItemSeparator(), quit)
+	edit := fyne.NewMenu("Edit",
+		item("Undo", fyne.KeyZ, ctrl, func() { u.withWorkspace(func(w *workspace) { w.undo(false) }) }),
+		item("Redo", fyne.KeyZ, ctrl|fyne.KeyModifierShift, func() { u.withWorkspace(func(w *workspace) { w.undo(true) }) }),
+		fyne.NewMenuItemSeparator(),
+		item("Search Documents", fyne.KeyF, ctrl, func() { u.win.Canvas().Focus(u.docs.filter) }),
+		fyne.NewMenuItemSeparator(),
+		item("Keys…", "", 0, func() { u.withWorkspace(func(w *workspace) { w.showKeySettings() }) }),
+		item("Label Schema…", "", 0, u.showSchemaSettings))
+	view := fyne.NewMenu("View",
+		item("Keyboard Cheat Sheet", fyne.KeyF1, 0, func() { u.withWorkspace(func(w *workspace) { w.showCheatSheet() }) }),
+		item("Larger Text", fyne.KeyEqual, ctrl, func() { u.zoom(1) }),
+		item("Smaller Text", fyne.KeyMinus, ctrl, func() { u.zoom(-1) }),
+		item("Light Theme", "", 0, func() { u.theme.setVariant(u.app, "light") }),
+		item("Dark Theme", "", 0, func() { u.theme.setVariant(u.app, "dark") }))
+	annotator := fyne.NewMenu("Annotator", item("Switch Annotator…", "", 0, u.askAnnotator))
+	return fyne.NewMainMenu(file, edit, view, annotator)
+}
+
+func (u *UI) withWorkspace(fn func(*workspace)) {
+	if u.ws != nil {
+		fn(u.ws)
+	}
 }
 
 func (u *UI) addShortcuts() {
 	c := u.win.Canvas()
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { u.imports.chooseFile() })
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { u.imports.typePaths() })
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { u.app.Quit() })
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { c.Focus(u.docs.filter) })
+	ctrl := fyne.KeyModifierShortcutDefault
+	add := func(key fyne.KeyName, mod fyne.KeyModifier, fn func()) {
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: mod}, func(fyne.Shortcut) { fn() })
+	}
+	add(fyne.KeyO, ctrl, u.imports.chooseFile)
+	add(fyne.KeyI, ctrl, u.imports.typePaths)
+	add(fyne.KeyQ, ctrl, u.quit)
+	add(fyne.KeyF, ctrl, func() { c.Focus(u.docs.filter) })
+	add(fyne.KeyZ, ctrl, func() { u.withWorkspace(func(w *workspace) { w.undo(false) }) })
+	add(fyne.KeyZ, ctrl|fyne.KeyModifierShift, func() { u.withWorkspace(func(w *workspace) { w.undo(true) }) })
+	add(fyne.KeyY, ctrl, func() { u.withWorkspace(func(w *workspace) { w.undo(true) }) })
+	add(fyne.KeyEqual, ctrl, func() { u.zoom(1) })
+	add(fyne.KeyPlus, ctrl, func() { u.zoom(1) })
+	add(fyne.KeyEqual, ctrl|fyne.KeyModifierShift, func() { u.zoom(1) })
+	add(fyne.KeyMinus, ctrl, func() { u.zoom(-1) })
+	add(fyne.KeyF1, 0, func() { u.withWorkspace(func(w *workspace) { w.showCheatSheet() }) })
 }
 
-// showDocument loads a document's text and suggestions and shows them.
+// refocus returns the keyboard to the label panel.
+func (u *UI) refocus() { u.withWorkspace(func(w *workspace) { w.refocus() }) }
+
+func (u *UI) zoom(step int) {
+	u.theme.zoom(u.app, step)
+	if u.ws != nil && u.ws.layer != nil {
+		u.ws.reload()
+	}
+}
+
+// saveWindowState remembers the window's size for the next start.
+func (u *UI) saveWindowState() {
+	s := u.win.Canvas().Size()
+	if s.Width > 200 && s.Height > 200 {
+		u.app.Preferences().SetFloat("window.width", float64(s.Width))
+		u.app.Preferences().SetFloat("window.height", float64(s.Height))
+	}
+}
+
+func (u *UI) quit() {
+	u.saveWindowState()
+	u.app.Quit()
+}
+
+// showDocument opens a document: in the annotator's workspace, or before an
+// annotator is known, with the suggestions only.
 func (u *UI) showDocument(id int64) {
+	if id == 0 {
+		return
+	}
+	if u.ws != nil {
+		if err := u.ws.open(id); err != nil {
+			u.showError(err)
+		}
+		return
+	}
 	ctx := context.Background()
 	d, err := u.db.Document(ctx, id)
 	if err != nil {
@@ -135,20 +322,23 @@ func (u *UI) showDocument(id int64) {
 // refreshArticle re-reads the document on screen (after pre-tagging).
 func (u *UI) refreshArticle() {
 	if id := u.article.docID; id != 0 {
+		if u.ws != nil && u.ws.layer != nil && len(u.ws.layer.Spans) > 0 {
+			return // the annotator's layer is already seeded: leave their work as it is
+		}
 		u.showDocument(id)
 	}
 }
 
 // updateStatus shows the project's counts.
 func (u *UI) updateStatus() {
-	st, err := u.db.Stats(context.Background())
+	n, err := u.db.CountDocuments(context.Background(), "")
 	if err != nil {
 		u.status.SetText(err.Error())
 		return
 	}
-	text := fmt.Sprintf("%d documents · %d words · %s", st.Documents, st.Words, u.db.Path())
-	if f := u.docs.filter.Text; f != "" {
-		text = fmt.Sprintf("%d of %d documents match · %d words in all · %s", u.docs.pager.count, st.Documents, st.Words, u.db.Path())
+	text := fmt.Sprintf("%d documents · %s", n, u.db.Path())
+	if u.docs.pager.count != n {
+		text = fmt.Sprintf("%d of %d documents match · %s", u.docs.pager.count, n, u.db.Path())
 	}
 	if u.db.ReadOnly() {
 		text += " · read-only: another Slant has this project open"
@@ -160,5 +350,7 @@ func (u *UI) showError(err error) {
 	if errors.Is(err, store.ErrReadOnly) {
 		err = fmt.Errorf("%w: another Slant has this project open for writing; close it and reopen this one", err)
 	}
-	dialog.ShowError(err, u.win)
+	d := dialog.NewError(err, u.win)
+	d.SetOnClosed(u.refocus)
+	d.Show()
 }

@@ -1,0 +1,308 @@
+package gui
+
+import (
+	"context"
+	"fmt"
+	"unicode"
+
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/slant-annotate/slant/annotate"
+	"github.com/slant-annotate/slant/store"
+)
+
+// Corrections of the pre-tags: each writes to the annotator's own layer
+// (the suggestions stay as they were) and is one undoable action.
+
+// entityLabel relabels the selected entity, or makes the text selection a
+// new entity with that label (its own new target, named after its text).
+func (w *workspace) entityLabel(label string) {
+	ctx := context.Background()
+	switch {
+	case w.selSpan != 0:
+		s, _ := w.layer.Span(w.selSpan)
+		if s.Kind != annotate.KindEntity {
+			return
+		}
+		w.apply(w.ui.db.EditSpan(ctx, w.ann.ID, w.doc.ID, w.selSpan, store.SpanEdit{Label: &label}))
+	case w.selText[1] > w.selText[0]:
+		name := w.slice(w.selText[0], w.selText[1])
+		target := w.targetNamed(name)
+		id, _, err := w.ui.db.AddSpan(ctx, w.ann.ID, w.doc.ID, annotate.Span{Kind: annotate.KindEntity,
+			Start: w.selText[0], End: w.selText[1], Label: label, TargetID: target}, name)
+		if err != nil {
+			w.ui.showError(err)
+			return
+		}
+		w.selText, w.selSpan = [2]int{}, id
+	default:
+		return
+	}
+	w.reload()
+}
+
+// targetNamed finds a live target with this name or alias-like text.
+func (w *workspace) targetNamed(name string) int64 {
+	n := annotate.NormalName(name)
+	for _, t := range w.layer.LiveTargets() {
+		if annotate.NormalName(t.Name) == n {
+			return t.ID
+		}
+		for _, m := range w.layer.Mentions(t.ID) {
+			if annotate.NormalName(w.slice(m.Start, m.End)) == n {
+				return t.ID
+			}
+		}
+	}
+	return 0
+}
+
+// newQuote makes the text selection a quote of the annotator's own.
+func (w *workspace) newQuote() {
+	if w.selText[1] <= w.selText[0] {
+		return
+	}
+	id, _, err := w.ui.db.AddSpan(context.Background(), w.ann.ID, w.doc.ID,
+		annotate.Span{Kind: annotate.KindQuote, Start: w.selText[0], End: w.selText[1]}, "")
+	if err != nil {
+		w.ui.showError(err)
+		return
+	}
+	w.selText, w.selSpan = [2]int{}, id
+	w.reload()
+}
+
+// setSpeaker makes the text selection (or the selected span) the speaker
+// of the focused quote.
+func (w *workspace) setSpeaker() {
+	r := w.panel.current()
+	if r == nil || r.quote == 0 {
+		w.ui.status.SetText("focus a quote first (Tab), then select its speaker and press w")
+		return
+	}
+	var sp [2]int
+	switch {
+	case w.selText[1] > w.selText[0]:
+		sp = w.selText
+	case w.selSpan != 0:
+		s, _ := w.layer.Span(w.selSpan)
+		sp = [2]int{s.Start, s.End}
+	default:
+		return
+	}
+	w.apply(w.ui.db.EditSpan(context.Background(), w.ann.ID, w.doc.ID, r.quote, store.SpanEdit{Speaker: &sp}))
+	w.selText, w.selSpan = [2]int{}, 0
+	w.reload()
+}
+
+// targetKey: on a quote's stance row, the next target as what the stance is
+// towards; with a mention selected, split it off into a target of its own.
+func (w *workspace) targetKey() {
+	ctx := context.Background()
+	if w.selSpan != 0 {
+		s, _ := w.layer.Span(w.selSpan)
+		if s.Kind == annotate.KindEntity && s.TargetID != 0 {
+			_, _, err := w.ui.db.SplitTarget(ctx, w.ann.ID, w.doc.ID, s.TargetID, []int64{s.ID}, w.slice(s.Start, s.End))
+			if err != nil {
+				w.ui.showError(err)
+			}
+			w.reload()
+		}
+		return
+	}
+	r := w.panel.current()
+	if r == nil || r.quote == 0 || r.task == nil {
+		return
+	}
+	targets := w.layer.LiveTargets()
+	if len(targets) == 0 {
+		return
+	}
+	next := targets[0].ID
+	for i, t := range targets {
+		if t.ID == r.towards {
+			next = targets[(i+1)%len(targets)].ID
+		}
+	}
+	r.towards = next
+	r.detail = w.towardsText(r.task, next)
+	if r.value != "" {
+		w.setLabel(r, r.value) // the stance now points elsewhere: save it so
+		return
+	}
+	w.panel.setRow(r)
+	w.panel.paintFocus()
+}
+
+// mergeDialog merges the focused target into another one chosen by name.
+func (w *workspace) mergeDialog() {
+	r := w.panel.current()
+	if r == nil || r.target == 0 {
+		return
+	}
+	from, _ := w.layer.Target(r.target)
+	var names []string
+	ids := map[string]int64{}
+	for _, t := range w.layer.LiveTargets() {
+		if t.ID != from.ID {
+			names = append(names, t.Name)
+			ids[t.Name] = t.ID
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	sel := widget.NewSelect(names, nil)
+	sel.SetSelectedIndex(0)
+	dialog.ShowCustomConfirm(fmt.Sprintf("Merge %s into", from.Name), "Merge", "Cancel", sel, func(ok bool) {
+		defer w.refocus()
+		if ok {
+			w.apply(w.ui.db.MergeTargets(context.Background(), w.ann.ID, w.doc.ID, ids[sel.Selected], from.ID))
+			w.reload()
+		}
+	}, w.ui.win)
+}
+
+// stepSpan selects the previous or next live span in text order.
+func (w *workspace) stepSpan(forward bool) {
+	var spans []annotate.Span
+	for _, s := range w.layer.Spans {
+		if s.Live() {
+			spans = append(spans, s)
+		}
+	}
+	if len(spans) == 0 {
+		return
+	}
+	at := -1
+	for i, s := range spans {
+		if s.ID == w.selSpan {
+			at = i
+		}
+	}
+	switch {
+	case at < 0 && forward:
+		at = 0
+	case at < 0:
+		at = len(spans) - 1
+	case forward:
+		at = (at + 1) % len(spans)
+	default:
+		at = (at - 1 + len(spans)) % len(spans)
+	}
+	w.selSpan, w.selText = spans[at].ID, [2]int{}
+	w.focusUnitOf(spans[at])
+	w.ui.article.text.ScrollToOffset(spans[at].Start)
+	w.focusChanged()
+}
+
+// moveBoundary moves the selected span's start or end by one token.
+func (w *workspace) moveBoundary(a action) {
+	if w.selSpan == 0 {
+		return
+	}
+	s, _ := w.layer.Span(w.selSpan)
+	start, end := s.Start, s.End
+	switch a {
+	case actGrowEnd:
+		end = nextTokenEnd(w.runes, end)
+	case actShrinkEnd:
+		end = prevTokenEnd(w.runes, end, start)
+	case actGrowStart:
+		start = prevTokenStart(w.runes, start)
+	case actShrinkStrt:
+		start = nextTokenStart(w.runes, start, end)
+	}
+	if start == s.Start && end == s.End || end <= start {
+		return
+	}
+	w.apply(w.ui.db.EditSpan(context.Background(), w.ann.ID, w.doc.ID, w.selSpan, store.SpanEdit{Start: &start, End: &end}))
+	w.reload()
+}
+
+// Tokens are runs of letters and digits, or single other non-space
+// characters.
+
+func tokenClass(r rune) int {
+	switch {
+	case unicode.IsSpace(r):
+		return 0
+	case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
+		return 1
+	}
+	return 2
+}
+
+// nextTokenEnd returns the end of the token after offset end.
+func nextTokenEnd(rs []rune, end int) int {
+	i := end
+	for i < len(rs) && tokenClass(rs[i]) == 0 {
+		i++
+	}
+	if i >= len(rs) {
+		return end
+	}
+	c := tokenClass(rs[i])
+	i++
+	for c == 1 && i < len(rs) && tokenClass(rs[i]) == 1 {
+		i++
+	}
+	return i
+}
+
+// prevTokenEnd returns the end of the token before the last one in
+// [floor, end), never at or below floor.
+func prevTokenEnd(rs []rune, end, floor int) int {
+	i := end
+	if i > 0 && tokenClass(rs[i-1]) == 1 {
+		for i > floor && tokenClass(rs[i-1]) == 1 {
+			i--
+		}
+	} else if i > floor {
+		i--
+	}
+	for i > floor && tokenClass(rs[i-1]) == 0 {
+		i--
+	}
+	if i <= floor {
+		return end
+	}
+	return i
+}
+
+// prevTokenStart returns the start of the token before offset start.
+func prevTokenStart(rs []rune, start int) int {
+	i := start
+	for i > 0 && tokenClass(rs[i-1]) == 0 {
+		i--
+	}
+	if i == 0 {
+		return start
+	}
+	c := tokenClass(rs[i-1])
+	i--
+	for c == 1 && i > 0 && tokenClass(rs[i-1]) == 1 {
+		i--
+	}
+	return i
+}
+
+// nextTokenStart returns the start of the second token in [start, ceil).
+func nextTokenStart(rs []rune, start, ceil int) int {
+	i := start
+	if i < len(rs) && tokenClass(rs[i]) == 1 {
+		for i < ceil && tokenClass(rs[i]) == 1 {
+			i++
+		}
+	} else if i < ceil {
+		i++
+	}
+	for i < ceil && tokenClass(rs[i]) == 0 {
+		i++
+	}
+	if i >= ceil {
+		return start
+	}
+	return i
+}
