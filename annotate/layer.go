@@ -162,14 +162,26 @@ func (l *Layer) Span(id int64) (Span, bool) {
 	return Span{}, false
 }
 
-// QuoteTarget returns the target a quote mentions most (counting the
-// mentions inside it), else the speaker's target, else 0: the pre-filled
-// target of a quote's stance.
-func (l *Layer) QuoteTarget(q Span) int64 {
+// QuoteTarget returns the pre-filled target of a quote's stance: the target
+// the quote mentions most, else the speaker's target, else the target
+// mentioned most in the quote's paragraph [para[0], para[1]), else 0.
+func (l *Layer) QuoteTarget(q Span, para [2]int) int64 {
+	if t := l.mostMentioned(q.Start, q.End); t != 0 {
+		return t
+	}
+	if q.TargetID != 0 {
+		return q.TargetID
+	}
+	return l.mostMentioned(para[0], para[1])
+}
+
+// mostMentioned returns the target with the most live mentions inside
+// [start, end), the earliest on a tie.
+func (l *Layer) mostMentioned(start, end int) int64 {
 	counts := map[int64]int{}
 	best, bestN := int64(0), 0
 	for _, s := range l.Spans {
-		if s.Kind != KindEntity || !s.Live() || s.TargetID == 0 || s.Start < q.Start || s.End > q.End {
+		if s.Kind != KindEntity || !s.Live() || s.TargetID == 0 || s.Start < start || s.End > end {
 			continue
 		}
 		counts[s.TargetID]++
@@ -177,10 +189,7 @@ func (l *Layer) QuoteTarget(q Span) int64 {
 			best, bestN = s.TargetID, n
 		}
 	}
-	if best != 0 {
-		return best
-	}
-	return q.TargetID
+	return best
 }
 
 // Counts tallies the annotator's decisions on suggestions.

@@ -21,6 +21,34 @@ type DocSummary struct {
 	Words  int    `json:"words"`
 	Status string `json:"status"`
 	Source string `json:"source"`
+	// Annotators maps each annotator who has worked on the document to
+	// their status, when the query asked for everyone's (Annotator 0).
+	Annotators map[string]string `json:"annotators,omitempty"`
+}
+
+// overallStatus sums up several annotators' statuses: done when everyone
+// who started finished it, skipped when everyone skipped it, else in
+// progress.
+func overallStatus(byAnnotator map[string]string) string {
+	if len(byAnnotator) == 0 {
+		return StatusToDo
+	}
+	done, skipped := 0, 0
+	for _, s := range byAnnotator {
+		switch s {
+		case annotate.StatusDone:
+			done++
+		case annotate.StatusSkipped:
+			skipped++
+		}
+	}
+	switch {
+	case skipped == len(byAnnotator):
+		return annotate.StatusSkipped
+	case done+skipped == len(byAnnotator) && done > 0:
+		return annotate.StatusDone
+	}
+	return annotate.StatusInProgress
 }
 
 // StatusToDo is the status of a document nobody has worked on yet.
@@ -240,7 +268,10 @@ func (db *DB) EachDoc(ctx context.Context, q DocQuery, fn func(DocSummary) error
 
 func (db *DB) eachDocument(ctx context.Context, q DocQuery, offset, limit int, fn func(DocSummary) error) error {
 	from, args := q.where()
-	status := "NULL"
+	// Without an annotator, every annotator's status, one "name\tstatus"
+	// per line (an index lookup per row, so listing still streams).
+	status := `(SELECT group_concat(a.name || char(9) || x.status, char(10)) FROM doc_status x
+		JOIN annotators a ON a.id = x.annotator_id WHERE x.doc_id = d.id)`
 	if q.Annotator != 0 {
 		status = "s.status"
 	}
@@ -257,8 +288,17 @@ func (db *DB) eachDocument(ctx context.Context, q DocQuery, offset, limit int, f
 			return fmt.Errorf("list documents: %w", err)
 		}
 		d.Status = StatusToDo
-		if st.Valid {
+		switch {
+		case q.Annotator != 0 && st.Valid:
 			d.Status = st.String
+		case st.Valid:
+			d.Annotators = map[string]string{}
+			for _, line := range strings.Split(st.String, "\n") {
+				if name, status, ok := strings.Cut(line, "\t"); ok {
+					d.Annotators[name] = status
+				}
+			}
+			d.Status = overallStatus(d.Annotators)
 		}
 		if err := fn(d); err != nil {
 			return err

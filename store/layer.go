@@ -43,6 +43,16 @@ func (db *DB) EnsureAnnotator(ctx context.Context, name string) (Annotator, erro
 	return a, err
 }
 
+// FindAnnotator returns the annotator with name, without adding one.
+func (db *DB) FindAnnotator(ctx context.Context, name string) (Annotator, error) {
+	a := Annotator{}
+	err := db.sql.QueryRowContext(ctx, "SELECT id, name FROM annotators WHERE name = ?", strings.TrimSpace(name)).Scan(&a.ID, &a.Name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, fmt.Errorf("no annotator named %q in this project: %w", name, ErrNotFound)
+	}
+	return a, err
+}
+
 // Annotators lists everyone who has labelled in the project.
 func (db *DB) Annotators(ctx context.Context) ([]Annotator, error) {
 	rows, err := db.sql.QueryContext(ctx, "SELECT id, name FROM annotators ORDER BY name")

@@ -56,8 +56,8 @@ func TestLayerSeededFromSuggestionsAndBlind(t *testing.T) {
 		t.Fatalf("Amazon mentions %d", len(m))
 	}
 	q := l.Quotes()[0]
-	if !q.HasSpeaker || q.SpeakerStart != 23 || q.SpeakerEnd != 37 || l.QuoteTarget(q) != amazon.ID {
-		t.Fatalf("quote %+v, quote target %d", q, l.QuoteTarget(q))
+	if !q.HasSpeaker || q.SpeakerStart != 23 || q.SpeakerEnd != 37 || l.QuoteTarget(q, [2]int{0, 100}) != amazon.ID {
+		t.Fatalf("quote %+v, quote target %d", q, l.QuoteTarget(q, [2]int{0, 100}))
 	}
 	// Opening again does not seed twice.
 	l, _ = db.Layer(ctx, doc, ana.ID)

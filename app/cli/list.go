@@ -14,7 +14,7 @@ import (
 func init() {
 	c := Command{
 		Name:    "list",
-		Args:    "[--db FILE] [--filter WORDS] [--json]",
+		Args:    "[--db FILE] [--filter WORDS] [--annotator NAME] [--status S] [--target NAME] [--json]",
 		Summary: "list the project's documents: id, title, words, status (streams; --json prints JSON Lines)",
 	}
 	c.Run = func(env *Env, args []string) int { return runList(env, &c, args) }
@@ -26,9 +26,12 @@ func runList(env *Env, c *Command, args []string) int {
 	db := projectFlag(fs)
 	asJSON := fs.Bool("json", false, "one JSON object per document")
 	filter := fs.String("filter", "", "only documents containing these words (title or text)")
-	rest, status := ParseFlags(fs, args)
-	if status >= 0 {
-		return status
+	annotator := fs.String("annotator", "", "show this annotator's status (default: everyone's, summed up)")
+	status := fs.String("status", "", `with --annotator: only "to do", "in progress", "done" or "skipped"`)
+	target := fs.String("target", "", "only documents with a target whose name contains this")
+	rest, code := ParseFlags(fs, args)
+	if code >= 0 {
+		return code
 	}
 	if len(rest) > 0 {
 		*filter = strings.TrimSpace(*filter + " " + strings.Join(rest, " "))
@@ -38,6 +41,18 @@ func runList(env *Env, c *Command, args []string) int {
 		return 1
 	}
 	defer project.Close()
+	q := store.DocQuery{Filter: *filter, Target: *target}
+	if *annotator != "" {
+		a, err := project.FindAnnotator(context.Background(), *annotator)
+		if err != nil {
+			fmt.Fprintln(env.Stderr, "slant list:", err)
+			return 1
+		}
+		q.Annotator, q.Status = a.ID, *status
+	} else if *status != "" {
+		fmt.Fprintln(env.Stderr, "slant list: --status needs --annotator")
+		return 2
+	}
 	// Flush after each of the first lines so a pipe sees output at once,
 	// then buffer for speed.
 	w := bufio.NewWriterSize(env.Stdout, 64<<10)
@@ -47,7 +62,7 @@ func runList(env *Env, c *Command, args []string) int {
 	if !*asJSON {
 		fmt.Fprintf(w, "%7s  %-60s %7s  %s\n", "ID", "TITLE", "WORDS", "STATUS")
 	}
-	err := project.EachDocument(context.Background(), *filter, func(d store.DocSummary) error {
+	err := project.EachDoc(context.Background(), q, func(d store.DocSummary) error {
 		if *asJSON {
 			if err := enc.Encode(d); err != nil {
 				return err

@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -191,4 +192,212 @@ func checkScreenshot(t *testing.T, path string) {
 		t.Fatalf("screenshot %s looks blank: %dx%d, %d colours", path, b.Dx(), b.Dy(), len(colours))
 	}
 	fmt.Printf("screenshot %s: %dx%d, %d colours\n", path, b.Dx(), b.Dy(), len(colours))
+}
+
+// session is a running slant window under one Xvfb display.
+type session struct {
+	t      *testing.T
+	env    []string
+	db     string
+	app    *exec.Cmd
+	log    *bytes.Buffer
+	exited chan error
+	win    string
+}
+
+func startSlant(t *testing.T, display, dir, db string, extraEnv ...string) *session {
+	t.Helper()
+	s := &session{t: t, db: db, log: &bytes.Buffer{}, exited: make(chan error, 1)}
+	s.env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "HOME="+dir, "XDG_CONFIG_HOME="+dir)
+	s.env = append(s.env, extraEnv...)
+	s.app = exec.Command(*slantBin, "--db", db)
+	s.app.Env = s.env
+	s.app.Stdout, s.app.Stderr = s.log, s.log
+	if err := s.app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { s.exited <- s.app.Wait() }()
+	t.Cleanup(func() {
+		s.app.Process.Kill()
+		if t.Failed() {
+			t.Logf("slant's output:\n%s", s.log.String())
+		}
+	})
+	name := strings.TrimSuffix(filepath.Base(db), filepath.Ext(db))
+	waitFor(t, "the Slant window", 60*time.Second, func() bool {
+		s.win = strings.Split(s.xdo("search", "--name", "^Slant .*"+name+"$"), "\n")[0]
+		return s.win != ""
+	})
+	return s
+}
+
+func (s *session) xdo(args ...string) string {
+	cmd := exec.Command("xdotool", args...)
+	cmd.Env = s.env
+	out, _ := cmd.Output()
+	return strings.TrimSpace(string(out))
+}
+
+// keys types keys into the window, one at a time, as a person would.
+func (s *session) keys(keys ...string) {
+	for _, k := range keys {
+		s.xdo("key", "--window", s.win, k)
+		time.Sleep(120 * time.Millisecond)
+	}
+}
+
+// cli runs a slant command on the session's project and returns stdout.
+func (s *session) cli(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command(*slantBin, append(args, "--db", s.db)...).Output()
+	if err != nil {
+		s.t.Fatalf("slant %s: %v", strings.Join(args, " "), err)
+	}
+	return string(out)
+}
+
+type labelRecord struct {
+	DocID     int64  `json:"doc_id"`
+	Annotator string `json:"annotator"`
+	Task      string `json:"task"`
+	Unit      string `json:"unit"`
+	Target    string `json:"target"`
+	Value     string `json:"value"`
+	Towards   string `json:"towards"`
+}
+
+func (s *session) labels() []labelRecord {
+	var out []labelRecord
+	for _, line := range strings.Split(strings.TrimSpace(s.cli("labels", "--json")), "\n") {
+		if line == "" {
+			continue
+		}
+		var r labelRecord
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			s.t.Fatalf("slant labels --json: %q: %v", line, err)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func (s *session) pretagged() int {
+	var st struct {
+		Pretagged int `json:"pretagged"`
+	}
+	json.Unmarshal([]byte(s.cli("stats", "--json")), &st)
+	return st.Pretagged
+}
+
+// TestRealWindowLabelSampleByKeyboard labels the sample article completely
+// with keystrokes only — the document, every target, every quote — marks
+// it done with Enter, quits, and checks the labels with the command line;
+// then it labels again, kills the app with SIGKILL, and checks nothing the
+// screen had shown as saved was lost.
+func TestRealWindowLabelSampleByKeyboard(t *testing.T) {
+	if *slantBin == "" {
+		t.Fatal("-slant=PATH is required (make test passes it)")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "labelling.slant")
+	display := display(t)
+	// What the pre-tagger finds in the sample decides how many units there are.
+	var tagged struct {
+		Targets []struct{ Name string } `json:"targets"`
+		Quotes  []struct{ Text string } `json:"quotes"`
+	}
+	out, err := exec.Command(*slantBin, "tag", "--json", "../../assets/sample/us-india-ecommerce.txt").Output()
+	if err != nil || json.Unmarshal(out, &tagged) != nil {
+		t.Fatalf("slant tag: %v", err)
+	}
+	nTargets, nQuotes := len(tagged.Targets), len(tagged.Quotes)
+	if nTargets < 5 || nQuotes != 3 {
+		t.Fatalf("pre-tagger found %d targets, %d quotes in the sample", nTargets, nQuotes)
+	}
+
+	s := startSlant(t, display, dir, db, "SLANT_ANNOTATOR=e2e")
+	waitFor(t, "pre-tagging of the sample", 60*time.Second, func() bool { return s.pretagged() == 1 })
+	time.Sleep(1500 * time.Millisecond) // the window re-opens the article with its suggestions
+	s.xdo("windowactivate", "--sync", s.win)
+
+	// The focus starts on the document's first unit: digits label at once,
+	// and each label moves on to the next unit.
+	keys := []string{"3"} // document: positive
+	for i := 0; i < nTargets; i++ {
+		keys = append(keys, []string{"1", "2", "3"}[i%3])
+	}
+	for i := 0; i < nQuotes; i++ {
+		keys = append(keys, "1") // against
+	}
+	s.keys(keys...)
+	waitFor(t, "every label on disk", 10*time.Second, func() bool { return len(s.labels()) == 1+nTargets+nQuotes })
+	s.keys("Return")
+	waitFor(t, "the document marked done", 10*time.Second, func() bool { return strings.Contains(s.cli("list", "--json"), `"status":"done"`) })
+	s.keys("Escape", "ctrl+q")
+	select {
+	case err := <-s.exited:
+		if err != nil {
+			t.Fatalf("slant exited with %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("slant did not quit on Ctrl+Q")
+	}
+	labels := s.labels()
+	byUnit := map[string]labelRecord{}
+	for _, l := range labels {
+		if l.Annotator != "e2e" || l.DocID != 1 {
+			t.Fatalf("label %+v", l)
+		}
+		byUnit[l.Task+"/"+l.Unit+"/"+l.Target] = l
+	}
+	if byUnit["document_sentiment/document/"].Value != "positive" {
+		t.Fatalf("document sentiment: %+v", labels)
+	}
+	if l := byUnit["target_sentiment/target/"+tagged.Targets[0].Name]; l.Value != "negative" {
+		t.Fatalf("first target %s: %+v", tagged.Targets[0].Name, l)
+	}
+	quotes := 0
+	for _, l := range labels {
+		if l.Task == "quote_stance" {
+			quotes++
+			if l.Value != "against" || l.Towards == "" {
+				t.Fatalf("quote stance %+v: want against, towards a target", l)
+			}
+		}
+	}
+	if quotes != nQuotes {
+		t.Fatalf("%d quote labels, want %d", quotes, nQuotes)
+	}
+
+	// SIGKILL right after keystrokes loses nothing shown as saved.
+	exec.Command(*slantBin, "import", "--db", db, "../../assets/sample/us-india-ecommerce.txt").Run() // a duplicate: nothing new
+	art := filepath.Join(dir, "second.txt")
+	os.WriteFile(art, []byte("Walmart and Amazon fight in India\n\nWalmart said on Monday that Amazon had cut prices in India, where both compete with Reliance.\n"), 0o644)
+	if out, err := exec.Command(*slantBin, "import", "--db", db, art).CombinedOutput(); err != nil {
+		t.Fatalf("import: %v %s", err, out)
+	}
+	s = startSlant(t, display, dir, db, "SLANT_ANNOTATOR=e2e")
+	waitFor(t, "pre-tagging of the second article", 60*time.Second, func() bool { return s.pretagged() == 2 })
+	time.Sleep(1500 * time.Millisecond)
+	s.xdo("windowactivate", "--sync", s.win)
+	// The window reopens the last document (the sample, done); Enter moves
+	// on to the next one to do.
+	s.keys("Return")
+	time.Sleep(500 * time.Millisecond)
+	s.keys("1", "2", "3")
+	time.Sleep(400 * time.Millisecond) // long enough for the screen to show them saved
+	s.app.Process.Signal(syscall.SIGKILL)
+	<-s.exited
+	second := 0
+	for _, l := range s.labels() {
+		if l.DocID == 2 {
+			second++
+		}
+	}
+	if second != 3 {
+		t.Fatalf("after SIGKILL the second article has %d labels, want the 3 typed", second)
+	}
+	if out := s.cli("stats"); !strings.Contains(out, "documents  2") {
+		t.Fatalf("project after SIGKILL: %s", out)
+	}
 }

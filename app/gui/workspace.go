@@ -174,7 +174,7 @@ func (w *workspace) rows() []*unitRow {
 			v := l.Labels[annotate.LabelKey{Task: t.Name, Unit: unit}]
 			towards := v.Towards
 			if towards == 0 && t.Towards == schema.TowardsQuoteTarget {
-				towards = l.QuoteTarget(q)
+				towards = l.QuoteTarget(q, w.paragraph(q.Start, q.End))
 			}
 			rows = append(rows, &unitRow{section: "Quotes", task: &t, unit: unit, title: title,
 				detail: w.towardsText(&t, towards), value: v.Value, towards: towards, spans: spans, first: q.Start, quote: q.ID, saved: true})
@@ -200,6 +200,17 @@ func (w *workspace) towardsText(t *schema.Task, towards int64) string {
 		}
 	}
 	return t.Question
+}
+
+// paragraph returns the bounds of the paragraph(s) holding [start, end).
+func (w *workspace) paragraph(start, end int) [2]int {
+	for start > 0 && w.runes[start-1] != '\n' {
+		start--
+	}
+	for end < len(w.runes) && w.runes[end] != '\n' {
+		end++
+	}
+	return [2]int{start, end}
 }
 
 func (w *workspace) slice(start, end int) string {
