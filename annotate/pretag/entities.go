@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // ent is an entity mention during processing (byte offsets).
@@ -162,7 +163,7 @@ func repairBoundaries(text string, toks []token, es []ent) []ent {
 				// the rest of the entity after the hyphenated word
 				x.s = toks[ti].end
 				for x.s < x.e && unicode.IsSpace(runeAt(text, x.s)) {
-					x.s++
+					x.s += utf8.RuneLen(runeAt(text, x.s))
 				}
 				if x.s >= x.e {
 					continue

@@ -369,8 +369,12 @@ func findQuotes(text string, toks []token, ls []line, es []ent, of []int, ox *an
 		contin = false
 		if open >= 0 {
 			e := l.e
-			for e > open && unicode.IsSpace(runeBefore(text, e)) {
-				e--
+			for e > open {
+				r, n := utf8.DecodeLastRuneInString(text[:e])
+				if !unicode.IsSpace(r) {
+					break
+				}
+				e -= n
 			}
 			if e > open+1 {
 				part := 0
