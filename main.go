@@ -31,11 +31,13 @@ func main() {
 	os.Exit(openWindow(os.Args[1:]))
 }
 
-// openWindow runs the GUI: slant [--db FILE] [PATH...] opens the project and
-// imports PATHs as if they had been dropped on the window.
+// openWindow runs the GUI: slant [--db FILE] [--annotator NAME] [PATH...]
+// opens the project and imports PATHs as if they had been dropped on the
+// window.
 func openWindow(args []string) int {
 	fs := flag.NewFlagSet("slant", flag.ContinueOnError)
 	dbFlag := fs.String("db", "", "project file (default: $SLANT_DB, else the default project)")
+	annotator := fs.String("annotator", os.Getenv("SLANT_ANNOTATOR"), "who is labelling (default: $SLANT_ANNOTATOR, else the last one, else ask)")
 	fs.Usage = func() { cli.Run(cli.OSEnv(), []string{"help"}) }
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -57,7 +59,7 @@ func openWindow(args []string) int {
 	}
 	defer db.Close()
 	a := app.NewWithID("io.github.slant-annotate.slant")
-	ui, err := gui.New(a, db, gui.Options{Annotator: os.Getenv("SLANT_ANNOTATOR")})
+	ui, err := gui.New(a, db, gui.Options{Annotator: *annotator})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "slant:", strings.TrimSpace(err.Error()))
 		return 1
