@@ -168,9 +168,8 @@ func (w *workspace) showCheatSheet() {
 	text.TextStyle = fyne.TextStyle{Monospace: true}
 	scroll := container.NewVScroll(text)
 	scroll.SetMinSize(fyne.NewSize(640, 480))
-	d := dialog.NewCustom("Keyboard", "Close", scroll, w.ui.win)
-	d.SetOnClosed(w.refocus)
-	d.Show()
+	d := dialog.NewCustom("Keyboard (Escape closes)", "Close", scroll, w.ui.win)
+	w.ui.showModal(d)
 }
 
 // showKeySettings lets the user rebind the workspace's keys.

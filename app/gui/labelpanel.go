@@ -110,6 +110,7 @@ func (p *LabelPanel) setRows(rows []*unitRow, focus int) {
 		if r.section != section {
 			section = r.section
 			h := widget.NewLabelWithStyle(section, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			h.Wrapping = fyne.TextWrapWord
 			p.box.Add(h)
 		}
 		r.view = container.NewStack()

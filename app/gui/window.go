@@ -41,6 +41,7 @@ type UI struct {
 	progress       *widget.ProgressBar
 	annotatorLabel *widget.Label
 	panelHolder    *fyne.Container
+	modal          dialog.Dialog // the dialog Escape closes
 
 	pretagBar   *widget.ProgressBar
 	pretagging  bool
@@ -350,7 +351,25 @@ func (u *UI) showError(err error) {
 	if errors.Is(err, store.ErrReadOnly) {
 		err = fmt.Errorf("%w: another Slant has this project open for writing; close it and reopen this one", err)
 	}
-	d := dialog.NewError(err, u.win)
-	d.SetOnClosed(u.refocus)
+	u.showModal(dialog.NewError(err, u.win))
+}
+
+// showModal shows a dialog that Escape or Enter closes, and gives the
+// keyboard back to the label panel after it.
+func (u *UI) showModal(d dialog.Dialog) {
+	u.modal = d
+	d.SetOnClosed(func() {
+		if u.modal == d {
+			u.modal = nil
+		}
+		u.refocus()
+	})
 	d.Show()
+}
+
+// closeModal closes the dialog opened by showModal, if any is open.
+func (u *UI) closeModal() {
+	if u.modal != nil {
+		u.modal.Hide()
+	}
 }

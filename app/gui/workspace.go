@@ -149,7 +149,11 @@ func (w *workspace) rows() []*unitRow {
 		}
 		for _, t := range targetTasks {
 			t := t
-			rows = append(rows, &unitRow{section: "Targets", task: &t, unit: unit, title: title, detail: t.Question,
+			section, detail := "Targets", t.Question
+			if len(targetTasks) == 1 {
+				section, detail = "Targets — "+t.Question, "" // asked once, not on every row
+			}
+			rows = append(rows, &unitRow{section: section, task: &t, unit: unit, title: title, detail: detail,
 				value: l.Labels[annotate.LabelKey{Task: t.Name, Unit: unit}].Value, spans: spans, first: first, target: tg.ID, saved: true})
 		}
 	}
@@ -326,8 +330,15 @@ func (w *workspace) save(r *unitRow) {
 	w.ui.status.SetText(fmt.Sprintf("saved %s = %s", r.task.Name, r.value))
 }
 
-// key runs what a key is bound to.
+// key runs what a key is bound to. While a dialog is open, keys belong to
+// it: Escape or Enter closes it, and nothing reaches the document behind.
 func (w *workspace) key(k string, isRune bool) {
+	if top := w.ui.win.Canvas().Overlays().Top(); top != nil {
+		if k == "Escape" || k == "Return" || k == "Enter" {
+			w.ui.closeModal()
+		}
+		return
+	}
 	r := w.panel.current()
 	spanMode := w.selSpan != 0 || w.selText[1] > w.selText[0]
 	if isRune && r != nil && r.task != nil {
@@ -429,7 +440,7 @@ func (w *workspace) finish(status string) {
 	if !ok {
 		w.layer.Status = status
 		w.updateProgress()
-		dialog.ShowInformation("All done", "Every document is done or skipped. Thank you!", w.ui.win)
+		w.ui.showModal(dialog.NewInformation("All done", "Every document is done or skipped. Thank you!", w.ui.win))
 		return
 	}
 	w.ui.docs.selectID(next)
