@@ -111,8 +111,9 @@ func newDocList(ui *UI) *docList {
 	d.target.SetPlaceHolder("Target, e.g. Amazon")
 	d.target.OnChanged = func(string) { d.reload() }
 	d.target.OnSubmitted = func(string) { d.ui.refocus() }
-	d.status = widget.NewSelect(statusFilters, func(string) { d.reload() })
+	d.status = widget.NewSelect(statusFilters, nil)
 	d.status.SetSelectedIndex(0)
+	d.status.OnChanged = func(string) { d.reload() } // after the first choice: the list does not exist yet
 	d.controls = container.NewVBox(d.filter, container.NewGridWithColumns(2, d.status, d.target))
 	d.list = widget.NewList(
 		func() int { return d.pager.count },

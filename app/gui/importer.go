@@ -22,7 +22,12 @@ type importer struct {
 	label   *widget.Label
 	percent *widget.ProgressBar
 	running bool
-	queue   [][]string
+	queue   []queuedImport
+}
+
+type queuedImport struct {
+	paths []string
+	done  func(ops.ImportSummary)
 }
 
 func newImporter(ui *UI) *importer {
@@ -44,7 +49,17 @@ func (im *importer) start(paths []string, done func(ops.ImportSummary)) {
 		return
 	}
 	if im.ui.db.ReadOnly() {
-		im.ui.showError(fmt.Errorf("cannot import into %s: it is open read-only", im.ui.db.Name()))
+		err := fmt.Errorf("cannot import into %s: it is open read-only (another Slant has it open for writing)", im.ui.db.Name())
+		im.ui.showError(err)
+		if done != nil {
+			done(ops.ImportSummary{Failed: len(paths), Errors: []error{err}, FailedList: paths})
+		}
+		return
+	}
+	if im.running {
+		// One import at a time: files dropped meanwhile wait their turn.
+		im.queue = append(im.queue, queuedImport{paths, done})
+		im.label.SetText(fmt.Sprintf("Importing… (%d more waiting)", len(im.queue)))
 		return
 	}
 	im.running = true
@@ -83,6 +98,11 @@ func (im *importer) finish(sum ops.ImportSummary, done func(ops.ImportSummary)) 
 	}
 	if done != nil {
 		done(sum)
+	}
+	if len(im.queue) > 0 {
+		next := im.queue[0]
+		im.queue = im.queue[1:]
+		im.start(next.paths, next.done)
 	}
 }
 
