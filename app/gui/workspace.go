@@ -142,7 +142,7 @@ func (w *workspace) rows() []*unitRow {
 				first = m.Start
 			}
 		}
-		title := fmt.Sprintf("%s · %s · %d mentions", tg.Name, tg.Label, len(mentions))
+		title := fmt.Sprintf("%s · %s · %s", tg.Name, tg.Label, plural(len(mentions), "mention"))
 		unit := annotate.TargetUnit(tg.ID)
 		if len(targetTasks) == 0 {
 			rows = append(rows, &unitRow{section: "Targets", unit: unit, title: title, spans: spans, first: first, target: tg.ID, saved: true})
@@ -579,3 +579,11 @@ func (w *workspace) selected(start, end int) {
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// plural writes "1 mention", "2 mentions".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
