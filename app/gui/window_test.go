@@ -3,6 +3,7 @@ package gui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -419,7 +420,55 @@ func TestWindowReadOnlyRefusesImport(t *testing.T) {
 		if s.Failed != 1 {
 			t.Errorf("done called with %s for a refused import", s)
 		}
-	case <-time.After(500 * time.Millisecond):
-		t.Skip("BUG: UI.Import on a read-only project shows a dialog but never calls done (app/gui/importer.go start: returns before calling done), so a caller waiting for the summary hangs")
+	case <-time.After(5 * time.Second):
+		t.Error("UI.Import on a read-only project never called done")
+	}
+}
+
+func TestWindowSecondImportWaitsItsTurn(t *testing.T) {
+	u, db := openWindow(t, filepath.Join(t.TempDir(), "p.slant"), false)
+	dir := t.TempDir()
+	var files []string
+	for _, name := range []string{"one.jsonl", "two.jsonl"} {
+		var b strings.Builder
+		for i := 0; i < 300; i++ {
+			fmt.Fprintf(&b, `{"text":"Record %d of %s: tariffs between India and the U.S."}`+"\n", i, name)
+		}
+		files = append(files, writeFile(t, dir, name, b.String()))
+	}
+	done := make(chan ops.ImportSummary, 2)
+	queuedAtFirstDone, finished := -1, 0
+	onUI(func() {
+		for _, f := range files {
+			u.Import([]string{f}, func(s ops.ImportSummary) {
+				if finished++; finished == 1 { // the first to finish: the other waits its turn
+					queuedAtFirstDone = len(u.imports.queue)
+				}
+				done <- s
+			})
+		}
+	})
+	for i := 0; i < 2; i++ {
+		select {
+		case s := <-done:
+			if s.Added != 300 || s.Failed != 0 {
+				t.Errorf("import %d: %s", i, s)
+			}
+		case <-time.After(time.Minute):
+			t.Fatal("imports did not finish")
+		}
+	}
+	settle(t, u)
+	var listed int
+	var barShown bool
+	onUI(func() { listed, barShown = u.docs.list.Length(), u.imports.bar.Visible() })
+	if n, _ := db.CountDocuments(context.Background(), ""); n != 601 || listed != 601 {
+		t.Errorf("%d documents stored, %d listed; want 601", n, listed)
+	}
+	if queuedAtFirstDone != 1 {
+		t.Errorf("when the first import finished, %d imports were waiting; want the second one", queuedAtFirstDone)
+	}
+	if barShown {
+		t.Error("the progress bar is still shown after both imports")
 	}
 }
