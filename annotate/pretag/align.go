@@ -76,7 +76,11 @@ func alignTokens(text string, toks []prose.Token) []token {
 			(end == len(text) || text[end] == '\n' || text[end] == ' ' && strings.HasPrefix(strings.TrimLeft(text[end:], " "), "\n")) {
 			end--
 		}
-		out = append(out, token{start: m[s], end: end, text: text[m[s]:end], tag: t.Tag, label: t.Label})
+		tt := t.Text
+		if end < m[e] {
+			tt = tt[:len(tt)-1]
+		}
+		out = append(out, token{start: m[s], end: end, text: tt, tag: t.Tag, label: t.Label})
 		cur = e
 	}
 	return out

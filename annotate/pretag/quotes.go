@@ -161,7 +161,7 @@ func (c *qctx) npForward(i, limit int) (int, int, bool) {
 	for j > i && (c.toks[j-1].tag == "DT" || calendarWords[c.toks[j-1].text]) {
 		j--
 	}
-	if j == i || calendarWords[c.toks[i].text] || strings.EqualFold(c.toks[i].text, "today") {
+	if j == i || calendarWords[c.toks[i].text] || strings.EqualFold(c.toks[i].text, "today") || !c.hasHead(i, j) {
 		return 0, 0, false
 	}
 	return c.toks[i].start, c.toks[j-1].end, true
@@ -178,10 +178,33 @@ func (c *qctx) npBackward(j, floor int) (int, int, bool) {
 	for i > 0 && c.toks[i-1].start >= floor && npTag(c.toks[i-1]) && j-i < 12 {
 		i--
 	}
-	if i == j {
+	if i == j && j > 0 && c.toks[j-1].text == "," {
+		// an appositive: "Smith, a spokesman for the firm, said"
+		for k := j - 2; k > 0 && k > j-20 && c.toks[k].start >= floor; k-- {
+			if c.toks[k].text == "," {
+				return c.npBackward(k, floor)
+			}
+			if isPunctTok(c.toks[k], ".;:\"?!") || c.isCue(k) {
+				break
+			}
+		}
+	}
+	if i == j || !c.hasHead(i, j) {
 		return 0, 0, false
 	}
 	return c.toks[i].start, c.toks[j-1].end, true
+}
+
+// hasHead reports whether tokens [i,j) hold a noun, pronoun or name: a
+// phrase of determiners and adjectives alone ("the", "last") is no speaker.
+func (c *qctx) hasHead(i, j int) bool {
+	for k := i; k < j; k++ {
+		t := c.toks[k]
+		if strings.HasPrefix(t.tag, "NN") || t.tag == "PRP" || t.tag == "CD" || isUpperStart(t.text) && len(t.text) > 1 {
+			return true
+		}
+	}
+	return false
 }
 
 func isAux(w string) bool {
