@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,4 +30,17 @@ func TestEvalSampleOnly(t *testing.T) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
 	}
+}
+
+// TestEvalFullTable prints `slant eval` over every split with the raw prose
+// baseline when SLANT_EVAL_FULL is set (it takes minutes).
+func TestEvalFullTable(t *testing.T) {
+	if os.Getenv("SLANT_EVAL_FULL") == "" {
+		t.Skip("set SLANT_EVAL_FULL=1 to print the full evaluation table")
+	}
+	out, errs, code := tagRun(t, "eval")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	t.Log("\n" + out)
 }
