@@ -29,7 +29,6 @@ const benchBigProject = 100000
 func BenchmarkOpenFirstPage100k(b *testing.B) {
 	path := benchProject(b, benchBigProject)
 	ctx := context.Background()
-	b.ReportMetric(300, "budget-ms")
 	b.ResetTimer()
 	for range b.N {
 		db := benchOpenRW(b, ctx, path)
@@ -45,6 +44,7 @@ func BenchmarkOpenFirstPage100k(b *testing.B) {
 		db.Close()
 		b.StartTimer()
 	}
+	b.ReportMetric(300, "budget-ms") // after ResetTimer, which clears metrics
 }
 
 // BenchmarkFilter100k is one keystroke in the GUI's filter box on a

@@ -50,7 +50,6 @@ func BenchmarkImportPerSent(b *testing.B) {
 	opts := ops.ImportOptions{TextCol: "DOCUMENT", TitleCol: "TITLE", IDCol: "DOCUMENT_INDEX"}
 	ctx := context.Background()
 	var create, imp time.Duration
-	b.ReportMetric(articles*1000.0/2000, "budget-ms")
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
@@ -71,6 +70,7 @@ func BenchmarkImportPerSent(b *testing.B) {
 		db.Close()
 		b.StartTimer()
 	}
+	b.ReportMetric(articles*1000.0/2000, "budget-ms") // 2,000 articles/s
 	b.ReportMetric(articles*float64(b.N)/imp.Seconds(), "articles/s")
 	b.ReportMetric(float64(create.Microseconds())/1000/float64(b.N), "create-ms")
 }
