@@ -247,7 +247,7 @@ func (db *DB) ListDocuments(ctx context.Context, filter string, offset, limit in
 // ListDocs returns up to limit documents that q selects, in import order,
 // starting at offset, with their status for q.Annotator.
 func (db *DB) ListDocs(ctx context.Context, q DocQuery, offset, limit int) ([]DocSummary, error) {
-	out := make([]DocSummary, 0, limit)
+	out := make([]DocSummary, 0, min(max(limit, 0), 256))
 	err := db.eachDocument(ctx, q, offset, limit, func(d DocSummary) error {
 		out = append(out, d)
 		return nil

@@ -64,7 +64,9 @@ func Run(env *Env, args []string) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
 		if len(args) > 1 {
 			if c, ok := commands[args[1]]; ok {
-				return c.Run(env, []string{"-h"})
+				asked := *env
+				asked.Stderr = env.Stdout // help that was asked for is output, not an error
+				return c.Run(&asked, []string{"-h"})
 			}
 		}
 		usage(env.Stdout)

@@ -358,14 +358,16 @@ func TestProjectFlagBeatsEnvironment(t *testing.T) {
 
 func TestDefaultProject(t *testing.T) {
 	cfg := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", cfg)
+	t.Setenv("XDG_CONFIG_HOME", cfg) // where the platform does not keep it in the environment
 	t.Setenv("HOME", cfg)
 	want := filepath.Join(cfg, "slant", "default.slant")
 	if _, err := os.UserConfigDir(); err != nil {
 		t.Skip(err)
 	}
-	// With neither --db nor $SLANT_DB, list makes the default project, as the window does.
-	out := mustSlant(t, nil, "list")
+	// With neither --db nor $SLANT_DB, list makes the default project, as the
+	// window does; the configuration folder comes from the command's own
+	// environment.
+	out := mustSlant(t, map[string]string{"XDG_CONFIG_HOME": cfg, "HOME": cfg}, "list")
 	if !strings.Contains(out, "US to press India") {
 		t.Errorf("list of the new default project: %q", out)
 	}
@@ -421,8 +423,8 @@ func TestHelpAndUnknownCommand(t *testing.T) {
 	}
 	for _, cmd := range []string{"import", "list", "show", "stats"} {
 		out, errOut, code := runSlant(t, nil, "help", cmd)
-		if code != 0 || !strings.Contains(out+errOut, "usage: slant "+cmd) || !strings.Contains(out+errOut, "-db") {
-			t.Errorf("help %s: exit %d\n%s%s", cmd, code, out, errOut)
+		if code != 0 || !strings.Contains(out, "usage: slant "+cmd) || !strings.Contains(out, "-db") || errOut != "" {
+			t.Errorf("help %s (asked for: on stdout): exit %d\nstdout %s\nstderr %s", cmd, code, out, errOut)
 		}
 		if _, _, code := runSlant(t, nil, cmd, "-h"); code != 0 {
 			t.Errorf("%s -h: exit %d", cmd, code)

@@ -26,7 +26,12 @@ func openProject(env *Env, dbFlag string, readOnly bool) (*store.DB, bool) {
 		return nil, false
 	}
 	if _, err := os.Stat(path); readOnly && errors.Is(err, fs.ErrNotExist) {
-		if def, _ := ops.DefaultProjectPath(); path != def {
+		if def, _ := ops.ProjectPath("", func(k string) string {
+			if k == "SLANT_DB" {
+				return ""
+			}
+			return env.Getenv(k)
+		}); path != def {
 			fmt.Fprintf(env.Stderr, "slant: no project at %s (create it with: slant import --db %s FILE...)\n", path, path)
 			return nil, false
 		}

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	"github.com/slant-annotate/slant/annotate"
 	"github.com/slant-annotate/slant/assets"
@@ -18,10 +19,29 @@ import (
 
 // DefaultProjectPath is the project used when none is named: default.slant
 // in the user's configuration folder.
-func DefaultProjectPath() (string, error) {
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("find the default project folder: %w", err)
+func DefaultProjectPath() (string, error) { return defaultProjectPath(os.Getenv) }
+
+// defaultProjectPath reads the configuration folder from getenv where the
+// platform keeps it in the environment (XDG on Linux and BSDs), so that a
+// command run in-process sees the same environment as its flags.
+func defaultProjectPath(getenv func(string) string) (string, error) {
+	dir := ""
+	switch runtime.GOOS {
+	case "windows", "darwin", "ios", "plan9", "android":
+		d, err := os.UserConfigDir()
+		if err != nil {
+			return "", fmt.Errorf("find the default project folder: %w", err)
+		}
+		dir = d
+	default:
+		dir = getenv("XDG_CONFIG_HOME")
+		if dir == "" || !filepath.IsAbs(dir) {
+			home := getenv("HOME")
+			if home == "" {
+				return "", fmt.Errorf("find the default project folder: neither $XDG_CONFIG_HOME nor $HOME is set")
+			}
+			dir = filepath.Join(home, ".config")
+		}
 	}
 	return filepath.Join(dir, "slant", "default.slant"), nil
 }
@@ -35,7 +55,7 @@ func ProjectPath(flag string, getenv func(string) string) (string, error) {
 	if p := getenv("SLANT_DB"); p != "" {
 		return p, nil
 	}
-	return DefaultProjectPath()
+	return defaultProjectPath(getenv)
 }
 
 // OpenProject opens (or creates) the project at path. A brand-new project
