@@ -60,8 +60,9 @@ type Batch struct {
 	tx         *sql.Tx
 	insert     *sql.Stmt
 	now        string
-	Added      int // documents new to the project
-	Duplicates int // documents the project (or this batch) already held
+	lastID     int64 // the highest document id before the batch
+	Added      int   // documents new to the project
+	Duplicates int   // documents the project (or this batch) already held
 }
 
 // BeginBatch starts adding documents; call Commit or Rollback.
@@ -73,6 +74,11 @@ func (db *DB) BeginBatch(ctx context.Context) (*Batch, error) {
 	if err != nil {
 		return nil, err
 	}
+	var lastID int64
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM documents").Scan(&lastID); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO documents
 		(sha256, title, words, chars, external_id, source, format, url, imported_at, meta, text)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sha256) DO NOTHING`)
@@ -80,7 +86,7 @@ func (db *DB) BeginBatch(ctx context.Context) (*Batch, error) {
 		tx.Rollback()
 		return nil, err
 	}
-	return &Batch{tx: tx, insert: stmt, now: time.Now().UTC().Format(time.RFC3339)}, nil
+	return &Batch{tx: tx, insert: stmt, now: time.Now().UTC().Format(time.RFC3339), lastID: lastID}, nil
 }
 
 // Add adds one document unless a document with the same text is already in
@@ -111,9 +117,17 @@ func (b *Batch) Add(ctx context.Context, d annotate.Document) error {
 	return nil
 }
 
-// Commit makes the batch's documents part of the project.
+// Commit indexes the batch's documents for full-text search, in one go,
+// and makes them part of the project.
 func (b *Batch) Commit() error {
 	b.insert.Close()
+	if b.Added > 0 {
+		if _, err := b.tx.Exec(`INSERT INTO documents_fts(rowid, title, text)
+			SELECT id, title, text FROM documents WHERE id > ?`, b.lastID); err != nil {
+			b.tx.Rollback()
+			return fmt.Errorf("index the new documents: %w", err)
+		}
+	}
 	return b.tx.Commit()
 }
 

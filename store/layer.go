@@ -289,6 +289,12 @@ func (db *DB) EditSpan(ctx context.Context, annID, docID, spanID int64, e SpanEd
 		if e.Label != nil {
 			set["label"] = *e.Label
 			edited = true
+			// A relabelled mention relabels its target: a target has one label.
+			if tid, ok := cur["target_id"].(int64); ok && tid != 0 {
+				if err := rec.update("layer_targets", row{"id": tid}, row{"label": *e.Label}); err != nil {
+					return err
+				}
+			}
 		}
 		if e.NewTargetFor != "" && e.TargetID == nil {
 			label, _ := cur["label"].(string)

@@ -45,8 +45,8 @@ func addDocs(t *testing.T, db *DB, docs ...annotate.Document) *Batch {
 func TestOpenCreatesProjectWithPragmas(t *testing.T) {
 	db, path := openTemp(t)
 	ctx := context.Background()
-	if v, _ := db.SchemaVersion(ctx); v != 4 {
-		t.Fatalf("schema version %d, want 4", v)
+	if v, _ := db.SchemaVersion(ctx); v != 5 {
+		t.Fatalf("schema version %d, want 5", v)
 	}
 	var mode string
 	var fk, sync int

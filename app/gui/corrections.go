@@ -100,9 +100,8 @@ func (w *workspace) setSpeaker() {
 // towards; with a mention selected, split it off into a target of its own.
 func (w *workspace) targetKey() {
 	ctx := context.Background()
-	if w.selSpan != 0 {
-		s, _ := w.layer.Span(w.selSpan)
-		if s.Kind == annotate.KindEntity && s.TargetID != 0 {
+	if s, ok := w.layer.Span(w.selSpan); ok && w.selSpan != 0 && s.Kind == annotate.KindEntity {
+		if s.TargetID != 0 {
 			_, _, err := w.ui.db.SplitTarget(ctx, w.ann.ID, w.doc.ID, s.TargetID, []int64{s.ID}, w.slice(s.Start, s.End))
 			if err != nil {
 				w.ui.showError(err)
@@ -166,6 +165,9 @@ func (w *workspace) mergeDialog() {
 
 // stepSpan selects the previous or next live span in text order.
 func (w *workspace) stepSpan(forward bool) {
+	if w.layer == nil {
+		return
+	}
 	var spans []annotate.Span
 	for _, s := range w.layer.Spans {
 		if s.Live() {

@@ -45,7 +45,7 @@ const (
 var defaultKeys = map[action][]string{
 	actNext:       {"Tab", "Down", "j"},
 	actPrev:       {"Shift+Tab", "Up", "k"},
-	actDone:       {"Return", "Enter"},
+	actDone:       {"Return", string(fyne.KeyEnter)},
 	actSkip:       {"s"},
 	actAccept:     {"a"},
 	actReject:     {"x"},

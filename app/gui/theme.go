@@ -58,7 +58,12 @@ func (t *slantTheme) setVariant(a fyne.App, v string) {
 
 // zoom makes text larger (step > 0) or smaller, within reason.
 func (t *slantTheme) zoom(a fyne.App, step int) {
-	s := t.scale * (1 + 0.1*float32(step))
+	s := t.scale
+	if step > 0 {
+		s *= 1.1
+	} else if step < 0 {
+		s /= 1.1
+	}
 	t.scale = max(0.7, min(s, 2.2))
 	a.Preferences().SetFloat("textScale", float64(t.scale))
 	a.Settings().SetTheme(t)

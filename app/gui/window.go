@@ -263,6 +263,9 @@ func (u *UI) addShortcuts() {
 	add(fyne.KeyZ, ctrl, func() { u.withWorkspace(func(w *workspace) { w.undo(false) }) })
 	add(fyne.KeyZ, ctrl|fyne.KeyModifierShift, func() { u.withWorkspace(func(w *workspace) { w.undo(true) }) })
 	add(fyne.KeyY, ctrl, func() { u.withWorkspace(func(w *workspace) { w.undo(true) }) })
+	// The desktop driver reports Ctrl+Z and Ctrl+Y as these, not as custom shortcuts.
+	c.AddShortcut(&fyne.ShortcutUndo{}, func(fyne.Shortcut) { u.withWorkspace(func(w *workspace) { w.undo(false) }) })
+	c.AddShortcut(&fyne.ShortcutRedo{}, func(fyne.Shortcut) { u.withWorkspace(func(w *workspace) { w.undo(true) }) })
 	add(fyne.KeyEqual, ctrl, func() { u.zoom(1) })
 	add(fyne.KeyPlus, ctrl, func() { u.zoom(1) })
 	add(fyne.KeyEqual, ctrl|fyne.KeyModifierShift, func() { u.zoom(1) })

@@ -41,7 +41,8 @@ type workspace struct {
 		finished int
 		seconds  []float64
 	}
-	retry *time.Timer
+	retry   *time.Timer
+	pending []pendingLabel // labels whose write failed, retried until written
 }
 
 func newWorkspace(ui *UI, ann store.Annotator) (*workspace, error) {
@@ -103,6 +104,9 @@ func (w *workspace) reload() {
 		return
 	}
 	w.layer = layer
+	if s, ok := layer.Span(w.selSpan); !ok || !s.Live() {
+		w.selSpan = 0 // undone, or rejected: nothing to act on
+	}
 	focus := w.panel.focus
 	w.ui.article.text.SetTextKeepScroll(w.doc.Text, w.highlights())
 	w.ui.article.setSummary(w.summary())
@@ -134,6 +138,9 @@ func (w *workspace) rows() []*unitRow {
 	targetTasks := w.schema.TasksFor(schema.ScopeTarget)
 	for _, tg := range l.LiveTargets() {
 		mentions := l.Mentions(tg.ID)
+		if len(mentions) == 0 {
+			continue // every mention rejected or moved: nothing left to label
+		}
 		var spans []Overlay
 		first := -1
 		for _, m := range mentions {
@@ -269,6 +276,9 @@ func (w *workspace) highlights() []Highlight {
 
 // focusChanged outlines the focused unit's spans and the selection.
 func (w *workspace) focusChanged() {
+	if w.layer == nil {
+		return
+	}
 	var ov []Overlay
 	if r := w.panel.current(); r != nil {
 		ov = append(ov, r.spans...)
@@ -298,28 +308,33 @@ func (w *workspace) setLabel(r *unitRow, value string) {
 }
 
 func (w *workspace) save(r *unitRow) {
+	if err := w.write(r, w.doc.ID); err != nil {
+		w.ui.status.SetText("NOT SAVED: " + err.Error())
+		w.ui.showError(fmt.Errorf("the label %q was not saved, and is marked unsaved; Slant retries every 5 seconds: %w", r.value, err))
+		w.pending = append(w.pending, pendingLabel{row: r, doc: w.doc.ID})
+		w.scheduleRetry()
+		return
+	}
+	w.markSaved(r)
+}
+
+// write stores a row's label for a document.
+func (w *workspace) write(r *unitRow, doc int64) error {
 	v := annotate.LabelValue{Value: r.value}
 	if r.task.Towards == schema.TowardsQuoteTarget {
 		v.Towards = r.towards
 	}
-	_, err := w.ui.db.SetLabel(context.Background(), w.ann.ID, w.doc.ID, r.task.Name, r.unit, v, w.schemaVersion)
-	if err != nil {
-		w.ui.status.SetText("NOT SAVED: " + err.Error())
-		w.ui.showError(fmt.Errorf("the label %q was not saved, and is marked unsaved; Slant retries every 5 seconds: %w", r.value, err))
-		if w.retry != nil {
-			w.retry.Stop()
-		}
-		doc := w.doc.ID
-		w.retry = time.AfterFunc(5*time.Second, func() {
-			fyne.Do(func() {
-				if w.doc.ID == doc && !r.saved {
-					w.save(r)
-				}
-			})
-		})
-		return
-	}
+	_, err := w.ui.db.SetLabel(context.Background(), w.ann.ID, doc, r.task.Name, r.unit, v, w.schemaVersion)
+	return err
+}
+
+// markSaved shows a row as saved (and its document as started).
+func (w *workspace) markSaved(r *unitRow) {
 	r.saved = true
+	v := annotate.LabelValue{Value: r.value}
+	if r.task.Towards == schema.TowardsQuoteTarget {
+		v.Towards = r.towards
+	}
 	if w.layer.Status == annotate.StatusToDo {
 		w.layer.Status = annotate.StatusInProgress
 		w.ui.docs.refreshStatus()
@@ -330,14 +345,58 @@ func (w *workspace) save(r *unitRow) {
 	w.ui.status.SetText(fmt.Sprintf("saved %s = %s", r.task.Name, r.value))
 }
 
+// pendingLabel is a label whose write failed, to retry.
+type pendingLabel struct {
+	row *unitRow
+	doc int64
+}
+
+// scheduleRetry retries every unsaved label in 5 seconds, whichever
+// document is open by then, until each is written.
+func (w *workspace) scheduleRetry() {
+	if w.retry != nil {
+		return
+	}
+	w.retry = time.AfterFunc(5*time.Second, func() {
+		fyne.Do(func() {
+			w.retry = nil
+			var still []pendingLabel
+			for _, p := range w.pending {
+				if p.row.saved {
+					continue // labelled again meanwhile, and saved
+				}
+				if err := w.write(p.row, p.doc); err != nil {
+					still = append(still, p)
+					continue
+				}
+				if p.doc == w.doc.ID {
+					w.markSaved(p.row)
+				} else {
+					p.row.saved = true
+				}
+			}
+			w.pending = still
+			if len(still) > 0 {
+				w.ui.status.SetText(fmt.Sprintf("NOT SAVED: %d labels still waiting to be written", len(still)))
+				w.scheduleRetry()
+			} else {
+				w.ui.status.SetText("every label is saved")
+			}
+		})
+	})
+}
+
 // key runs what a key is bound to. While a dialog is open, keys belong to
 // it: Escape or Enter closes it, and nothing reaches the document behind.
 func (w *workspace) key(k string, isRune bool) {
 	if top := w.ui.win.Canvas().Overlays().Top(); top != nil {
-		if k == "Escape" || k == "Return" || k == "Enter" {
+		if k == "Escape" || k == string(fyne.KeyReturn) || k == string(fyne.KeyEnter) {
 			w.ui.closeModal()
 		}
 		return
+	}
+	if w.layer == nil {
+		return // no document open (an empty project)
 	}
 	r := w.panel.current()
 	spanMode := w.selSpan != 0 || w.selText[1] > w.selText[0]
@@ -539,6 +598,9 @@ func (w *workspace) undo(redo bool) {
 // tapped selects the span under a click (the innermost), or clears.
 func (w *workspace) tapped(offset int) {
 	defer w.refocus()
+	if w.layer == nil {
+		return
+	}
 	w.selText = [2]int{}
 	var best *annotate.Span
 	for i, s := range w.layer.Spans {
@@ -567,6 +629,9 @@ func (w *workspace) focusUnitOf(s annotate.Span) {
 
 // selected records a text selection made by dragging, snapped to words.
 func (w *workspace) selected(start, end int) {
+	if w.layer == nil || end > len(w.runes) || start >= end {
+		return
+	}
 	for start > 0 && isWordRune(w.runes[start-1]) && isWordRune(w.runes[start]) {
 		start--
 	}

@@ -29,15 +29,6 @@ import (
 // the text (through the callbacks the TextView calls). Every check looks at
 // both what the screen shows and what the store holds.
 
-// wsBug skips a test that shows a known bug, so that CI stays green; set
-// SLANT_RUN_BUGS=1 to run it (it then fails until the bug is fixed).
-func wsBug(t *testing.T, msg string) {
-	t.Helper()
-	if os.Getenv("SLANT_RUN_BUGS") == "" {
-		t.Skip("BUG: " + msg)
-	}
-}
-
 // Fixture article ids: the sample is 1, the imported ones follow.
 const (
 	wsSample     = int64(1)
@@ -560,7 +551,6 @@ func TestWorkspaceFinishSkipAllDone(t *testing.T) {
 // The numeric keypad's Enter (fyne.KeyEnter is "KP_Enter") should finish
 // a document like Return.
 func TestWorkspaceKeypadEnterFinishes(t *testing.T) {
-	wsBug(t, `keys.go defaultKeys binds actDone to "Enter", but Fyne names the keypad key "KP_Enter" (fyne.KeyEnter): keypad Enter does nothing`)
 	u, db, _, _ := wsSetup(t)
 	wsKey(u, fyne.KeyEnter)
 	if st := wsLayer(t, db, wsSample, u.ws.ann.ID).Status; st != annotate.StatusDone {
@@ -668,7 +658,6 @@ func TestWorkspaceUndoRedo(t *testing.T) {
 // triggersShortcut), never into a desktop.CustomShortcut: the window must
 // answer those.
 func TestWorkspaceUndoFromDriverShortcut(t *testing.T) {
-	wsBug(t, "window.go addShortcuts/menu register only CustomShortcut{Z|Y, Ctrl}; the GLFW driver sends fyne.ShortcutUndo/ShortcutRedo for Ctrl+Z/Ctrl+Y, so undo and Ctrl+Y redo do nothing in the real window")
 	u, db, _, _ := wsSetup(t)
 	wsRune(u, '3')
 	u.win.Canvas().(fyne.Shortcutable).TypedShortcut(&fyne.ShortcutUndo{})
@@ -1097,7 +1086,6 @@ func TestWorkspaceSplitAndMerge(t *testing.T) {
 // After an undo removes the selected span, the selection should go with
 // it: Backspace must not then report an error about a span that is gone.
 func TestWorkspaceUndoDropsStaleSelection(t *testing.T) {
-	wsBug(t, "workspace.reload keeps selSpan after an undo deleted that span: Backspace then shows an error dialog (span N: not found), and the selection is stale")
 	u, _, _, _ := wsSetup(t)
 	ws := u.ws
 	start := wsOffset(t, u, "lobbyists")
@@ -1175,7 +1163,6 @@ func TestWorkspaceStanceTargetCycles(t *testing.T) {
 // Clicking a quote focuses its stance row (and selects the quote span);
 // t should then cycle the stance target as on a row reached by Tab.
 func TestWorkspaceStanceTargetAfterClickingQuote(t *testing.T) {
-	wsBug(t, "corrections.go targetKey returns early whenever a span is selected, even a quote: after clicking a quote, t does nothing")
 	u, _, _, _ := wsSetup(t)
 	ws := u.ws
 	ws.tapped(wsOffset(t, u, "classic"))
@@ -1433,7 +1420,6 @@ func TestWorkspaceReadOnlyUnsaved(t *testing.T) {
 
 // Two failed writes in a row: both labels must be retried until saved.
 func TestWorkspaceRetriesEveryUnsavedLabel(t *testing.T) {
-	wsBug(t, "workspace.save keeps one retry timer: a second failed label stops the first one's retry (w.retry.Stop()), and a retry is dropped once another document is open (w.doc.ID == doc), so that label is never saved")
 	path := wsProject(t)
 	ctx := context.Background()
 	{
@@ -1578,7 +1564,6 @@ func TestWorkspaceTextSizeAndTheme(t *testing.T) {
 
 // Ctrl+= then Ctrl+- should return to the size the text had.
 func TestWorkspaceZoomRoundTrip(t *testing.T) {
-	wsBug(t, "theme.go zoom multiplies by 1.1 then 0.9: Ctrl+= then Ctrl+- leaves 0.99, and the size drifts with every pair; keep a step count (scale = 1.1^n) or divide when shrinking")
 	u, _, _, _ := wsSetup(t)
 	ctrl := fyne.KeyModifierShortcutDefault
 	wsShortcut(u, fyne.KeyEqual, ctrl)
@@ -1590,7 +1575,6 @@ func TestWorkspaceZoomRoundTrip(t *testing.T) {
 
 // A project without documents: keys and taps must not crash.
 func TestWorkspaceEmptyProjectKeys(t *testing.T) {
-	wsBug(t, "with no document open ws.layer is nil: Escape, Left/Right and a tap on the text dereference it (focusChanged, stepSpan, tapped) and crash")
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "empty.slant")
 	db, err := store.Open(ctx, path, store.Options{}) // no sample
