@@ -88,7 +88,9 @@ func runList(env *Env, c *Command, args []string) int {
 
 // clip shortens s to at most n characters, marking the cut.
 func clip(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	if strings.ContainsAny(s, "\t\n\r\v\f") || strings.Contains(s, "  ") {
+		s = strings.Join(strings.Fields(s), " ") // a title over several lines: one line
+	}
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
