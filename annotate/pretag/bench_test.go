@@ -70,11 +70,11 @@ func persent(b testing.TB, n int) []string {
 
 // proseMs is prose's own NER (default pipeline, shared model) on text, in
 // milliseconds per call.
-func proseMs(text string, n int) float64 {
+func proseMs(text string, n int, opts ...prose.DocOpt) float64 {
 	m := benchModel()
 	start := time.Now()
 	for i := 0; i < n; i++ {
-		prose.NewDocument(text, prose.UsingModel(m))
+		prose.NewDocument(text, append([]prose.DocOpt{prose.UsingModel(m)}, opts...)...)
 	}
 	return float64(time.Since(start).Microseconds()) / 1000 / float64(n)
 }
@@ -118,6 +118,9 @@ func BenchmarkPretag(b *testing.B) {
 			b.StopTimer()
 			b.ReportMetric(1.25*base, "budget-ms")
 			b.ReportMetric(base, "prose-ms")
+			// prose without its sentence splitter, which Slant does not use:
+			// what the rules and quotes add on top of prose's NER proper.
+			b.ReportMetric(proseMs(text, 20, prose.WithSegmentation(false)), "prose-noseg-ms")
 		})
 	}
 }
