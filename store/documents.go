@@ -234,8 +234,19 @@ func (db *DB) CountDocuments(ctx context.Context, filter string) (int, error) {
 	return db.CountDocs(ctx, DocQuery{Filter: filter})
 }
 
+// forCount drops what cannot change which documents q selects: the
+// annotator's status join, when no status is asked for (doc_status has one
+// row per document and annotator at most).
+func (q DocQuery) forCount() DocQuery {
+	if q.Status == "" && q.Target == "" {
+		q.Annotator = 0
+	}
+	return q
+}
+
 // CountDocs counts the documents q selects.
 func (db *DB) CountDocs(ctx context.Context, q DocQuery) (int, error) {
+	q = q.forCount()
 	var n int
 	var err error
 	if q.Annotator == 0 && q.Target == "" && ftsQuery(q.Filter) == "" {
@@ -326,7 +337,7 @@ func (db *DB) eachDocument(ctx context.Context, q DocQuery, offset, limit int, f
 
 // DocIndex returns the position of document id in the list q selects.
 func (db *DB) DocIndex(ctx context.Context, q DocQuery, id int64) (int, bool, error) {
-	from, args := q.where()
+	from, args := q.forCount().where()
 	cond := " AND "
 	if !strings.Contains(from, " WHERE ") {
 		cond = " WHERE "
@@ -343,7 +354,7 @@ func (db *DB) DocIndex(ctx context.Context, q DocQuery, id int64) (int, bool, er
 // NextToDo returns the first document after afterID (wrapping around) that
 // the annotator has not finished or skipped; ok is false when none is left.
 func (db *DB) NextToDo(ctx context.Context, annID, afterID int64) (id int64, ok bool, err error) {
-	const q = `SELECT d.id FROM documents d LEFT JOIN doc_status s ON s.doc_id = d.id AND s.annotator_id = ?
+	const q = `SELECT d.id FROM documents d INDEXED BY documents_id LEFT JOIN doc_status s ON s.doc_id = d.id AND s.annotator_id = ?
 		WHERE (s.status IS NULL OR s.status = 'in progress') AND d.id %s ? ORDER BY d.id LIMIT 1`
 	for _, op := range []string{">", "<="} {
 		err = db.sql.QueryRowContext(ctx, fmt.Sprintf(q, op), annID, afterID).Scan(&id)

@@ -162,6 +162,16 @@ func (db *DB) seedLayer(ctx context.Context, docID, annID int64) error {
 		return err
 	}
 	defer tx.Rollback()
+	// Claim the seeding inside the transaction: a background prefetch and
+	// the window may both get here for the same document.
+	res, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO layers(doc_id, annotator_id, seeded_at, engine) VALUES (?, ?, ?, ?)",
+		docID, annID, now(), engine)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil // seeded meanwhile
+	}
 	ords := map[int64]int64{} // suggested ord → layer target id
 	rows, err := tx.QueryContext(ctx, "SELECT ord, name, label FROM suggested_targets WHERE doc_id = ? ORDER BY ord", docID)
 	if err != nil {
@@ -197,11 +207,34 @@ func (db *DB) seedLayer(ctx context.Context, docID, annID int64) error {
 		WHERE s.doc_id = ? ORDER BY s.start, s.id`, annID, annID, docID); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO layers(doc_id, annotator_id, seeded_at, engine) VALUES (?, ?, ?, ?)",
-		docID, annID, now(), engine); err != nil {
-		return err
-	}
 	return tx.Commit()
+}
+
+// DocLabels returns an annotator's labels and status for a document: what
+// an undo of a label changes, without re-reading the whole layer.
+func (db *DB) DocLabels(ctx context.Context, docID, annID int64) (map[annotate.LabelKey]annotate.LabelValue, string, error) {
+	labels := map[annotate.LabelKey]annotate.LabelValue{}
+	rows, err := db.sql.QueryContext(ctx, `SELECT task, unit, value, coalesce(towards, 0) FROM labels
+		WHERE doc_id = ? AND annotator_id = ?`, docID, annID)
+	if err != nil {
+		return nil, "", err
+	}
+	for rows.Next() {
+		var k annotate.LabelKey
+		var v annotate.LabelValue
+		if err := rows.Scan(&k.Task, &k.Unit, &v.Value, &v.Towards); err != nil {
+			rows.Close()
+			return nil, "", err
+		}
+		labels[k] = v
+	}
+	rows.Close()
+	status := annotate.StatusToDo
+	err = db.sql.QueryRowContext(ctx, "SELECT status FROM doc_status WHERE doc_id = ? AND annotator_id = ?", docID, annID).Scan(&status)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, "", err
+	}
+	return labels, status, nil
 }
 
 // SetLabel sets (or with value "" clears) one label and, on a document's

@@ -45,8 +45,8 @@ func addDocs(t *testing.T, db *DB, docs ...annotate.Document) *Batch {
 func TestOpenCreatesProjectWithPragmas(t *testing.T) {
 	db, path := openTemp(t)
 	ctx := context.Background()
-	if v, _ := db.SchemaVersion(ctx); v != 5 {
-		t.Fatalf("schema version %d, want 5", v)
+	if v, _ := db.SchemaVersion(ctx); v != 6 {
+		t.Fatalf("schema version %d, want 6", v)
 	}
 	var mode string
 	var fk, sync int

@@ -16,52 +16,74 @@ import (
 
 // unitRow is one line of the label panel: one task for one unit.
 type unitRow struct {
-	section string // "Document", "Targets", "Quotes"
+	section string // "Document", "Targets — question", "Quotes"
 	task    *schema.Task
 	unit    string // "doc", "t<id>", "q<id>"
 	title   string
 	detail  string
 	value   string
-	towards int64           // quote rows: the target the stance is towards
-	spans   []Overlay       // what to outline in the text when focused
-	first   int             // offset to scroll to when focused
-	target  int64           // target rows: the target
-	quote   int64           // quote rows: the quote span
-	saved   bool            // false while a write is pending or failed
-	view    *fyne.Container // the row's widgets, rebuilt by setRow
+	towards int64     // quote rows: the target the stance is towards
+	spans   []Overlay // what to outline in the text when focused
+	first   int       // offset to scroll to when focused
+	target  int64     // target rows: the target
+	quote   int64     // quote rows: the quote span
+	saved   bool      // false while a write is pending or failed
+	header  bool      // the first row of its section shows the section
 }
+
+// maxChips is the most labels a task can have (keys 1–9 or letters).
+const maxChips = 12
 
 // LabelPanel lists the document's units and their labels and takes the
 // keyboard: it is the workspace's focus, so that a digit labels at once.
+// The rows live in a virtual list: only those on screen are built, so
+// opening a document with a hundred units costs no more than one with ten.
 type LabelPanel struct {
 	widget.BaseWidget
 	ws      *workspace
 	rows    []*unitRow
 	focus   int
-	box     *fyne.Container
-	scroll  *container.Scroll
+	list    *widget.List
 	focused bool
 	shift   bool
 	ctrl    bool
+	heights map[[2]bool]float32 // row height by (header, detail)
 }
 
 func newLabelPanel(ws *workspace) *LabelPanel {
-	p := &LabelPanel{ws: ws, box: container.NewVBox()}
-	p.scroll = container.NewVScroll(p.box)
+	p := &LabelPanel{ws: ws}
+	p.list = widget.NewList(
+		func() int { return len(p.rows) },
+		func() fyne.CanvasObject { return newRowView(p) },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < len(p.rows) {
+				o.(*rowView).show(p.rows[i], i == p.focus, p.focused)
+			}
+		})
+	p.list.HideSeparators = true
+	p.list.OnSelected = func(i widget.ListItemID) {
+		p.list.UnselectAll()
+		p.focusRow(i)
+		p.ws.refocus()
+	}
 	p.ExtendBaseWidget(p)
 	return p
 }
 
 // CreateRenderer is part of fyne.Widget.
 func (p *LabelPanel) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(p.scroll)
+	return widget.NewSimpleRenderer(p.list)
 }
 
 // FocusGained is part of fyne.Focusable.
-func (p *LabelPanel) FocusGained() { p.focused = true; p.paintFocus() }
+func (p *LabelPanel) FocusGained() { p.focused = true; p.list.RefreshItem(p.focus) }
 
 // FocusLost is part of fyne.Focusable.
-func (p *LabelPanel) FocusLost() { p.focused = false; p.shift, p.ctrl = false, false; p.paintFocus() }
+func (p *LabelPanel) FocusLost() {
+	p.focused = false
+	p.shift, p.ctrl = false, false
+	p.list.RefreshItem(p.focus)
+}
 
 // AcceptsTab keeps Tab for moving between units.
 func (p *LabelPanel) AcceptsTab() bool { return true }
@@ -103,68 +125,50 @@ func (p *LabelPanel) TypedKey(ev *fyne.KeyEvent) {
 
 // setRows replaces the rows (a new document or new units).
 func (p *LabelPanel) setRows(rows []*unitRow, focus int) {
-	p.rows = rows
-	p.box.Objects = p.box.Objects[:0]
 	section := ""
 	for _, r := range rows {
-		if r.section != section {
-			section = r.section
-			h := widget.NewLabelWithStyle(section, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			h.Wrapping = fyne.TextWrapWord
-			p.box.Add(h)
-		}
-		r.view = container.NewStack()
-		p.setRow(r)
-		p.box.Add(r.view)
+		r.header = r.section != section
+		section = r.section
 	}
-	if len(rows) == 0 {
-		p.box.Add(widget.NewLabel("Nothing to label: the schema has no tasks for this document's units."))
-	}
+	p.rows = rows
 	p.focus = max(0, min(focus, len(rows)-1))
-	p.box.Refresh()
-	p.paintFocus()
+	for i, r := range rows {
+		p.list.SetItemHeight(i, p.rowHeight(r))
+	}
+	p.list.Refresh()
+	p.list.ScrollTo(p.focus)
 }
 
-// setRow (re)draws one row from its state.
+// rowHeight measures a row of this shape once, with a probe view.
+func (p *LabelPanel) rowHeight(r *unitRow) float32 {
+	key := [2]bool{r.header, r.detail != ""}
+	if h, ok := p.heights[key]; ok && p.heights != nil {
+		return h
+	}
+	if p.heights == nil {
+		p.heights = map[[2]bool]float32{}
+	}
+	probe := newRowView(p)
+	probe.show(r, false, false)
+	h := probe.MinSize().Height
+	p.heights[key] = h
+	return h
+}
+
+// resetHeights forgets measured heights (after a text size change).
+func (p *LabelPanel) resetHeights() { p.heights = nil }
+
+// setRow redraws one row from its state.
 func (p *LabelPanel) setRow(r *unitRow) {
-	bg := canvas.NewRectangle(color.Transparent)
-	bg.CornerRadius = 6
-	title := widget.NewLabel(r.title)
-	title.Truncation = fyne.TextTruncateEllipsis
-	title.TextStyle.Bold = r.unit == "doc"
-	var lines []fyne.CanvasObject
-	lines = append(lines, title)
-	if r.detail != "" {
-		d := widget.NewLabel(r.detail)
-		d.Importance = widget.LowImportance
-		d.Truncation = fyne.TextTruncateEllipsis
-		lines = append(lines, d)
+	if i := p.indexOf(r); i >= 0 {
+		p.list.RefreshItem(i)
 	}
-	if r.task != nil {
-		chips := container.NewHBox()
-		for _, l := range r.task.Labels {
-			l := l
-			b := widget.NewButton(fmt.Sprintf("%s %s", l.Key, l.Value), func() {
-				p.focusRow(p.indexOf(r))
-				p.ws.setLabel(r, l.Value)
-			})
-			if l.Value == r.value {
-				b.Importance = widget.HighImportance
-			} else {
-				b.Importance = widget.LowImportance
-			}
-			chips.Add(b)
-		}
-		state := ""
-		if r.value != "" && !r.saved {
-			state = "unsaved"
-		}
-		st := widget.NewLabel(state)
-		st.Importance = widget.DangerImportance
-		lines = append(lines, container.NewBorder(nil, nil, nil, st, chips))
-	}
-	r.view.Objects = []fyne.CanvasObject{bg, container.NewPadded(container.NewVBox(lines...))}
-	r.view.Refresh()
+}
+
+// paintFocus redraws the focused row and scrolls it into view.
+func (p *LabelPanel) paintFocus() {
+	p.list.RefreshItem(p.focus)
+	p.list.ScrollTo(p.focus)
 }
 
 func (p *LabelPanel) indexOf(r *unitRow) int {
@@ -173,41 +177,7 @@ func (p *LabelPanel) indexOf(r *unitRow) int {
 			return i
 		}
 	}
-	return 0
-}
-
-// paintFocus marks the focused row and scrolls it into view.
-func (p *LabelPanel) paintFocus() {
-	for i, r := range p.rows {
-		if r.view == nil || len(r.view.Objects) == 0 {
-			continue
-		}
-		bg := r.view.Objects[0].(*canvas.Rectangle)
-		switch {
-		case i == p.focus && p.focused:
-			bg.FillColor = theme.Color(theme.ColorNameSelection)
-			bg.StrokeColor = theme.Color(theme.ColorNamePrimary)
-			bg.StrokeWidth = 2
-		case i == p.focus:
-			bg.FillColor = theme.Color(theme.ColorNameHover)
-			bg.StrokeWidth = 0
-		default:
-			bg.FillColor = color.Transparent
-			bg.StrokeWidth = 0
-		}
-		bg.Refresh()
-	}
-	if p.focus < len(p.rows) && p.rows[p.focus].view != nil {
-		v := p.rows[p.focus].view
-		top, h := v.Position().Y, v.Size().Height
-		if top < p.scroll.Offset.Y {
-			p.scroll.Offset.Y = top
-			p.scroll.Refresh()
-		} else if view := p.scroll.Size().Height; view > 0 && top+h > p.scroll.Offset.Y+view {
-			p.scroll.Offset.Y = top + h - view
-			p.scroll.Refresh()
-		}
-	}
+	return -1
 }
 
 // focusRow moves the focus to row i.
@@ -215,7 +185,9 @@ func (p *LabelPanel) focusRow(i int) {
 	if len(p.rows) == 0 {
 		return
 	}
+	old := p.focus
 	p.focus = max(0, min(i, len(p.rows)-1))
+	p.list.RefreshItem(old)
 	p.paintFocus()
 	p.ws.focusChanged()
 }
@@ -226,4 +198,115 @@ func (p *LabelPanel) current() *unitRow {
 		return p.rows[p.focus]
 	}
 	return nil
+}
+
+// rowView draws one row; the list reuses views as it scrolls.
+type rowView struct {
+	widget.BaseWidget
+	panel  *LabelPanel
+	row    *unitRow
+	bg     *canvas.Rectangle
+	header *widget.Label
+	title  *widget.Label
+	detail *widget.Label
+	chips  []*widget.Button
+	state  *widget.Label
+	box    *fyne.Container
+}
+
+func newRowView(p *LabelPanel) *rowView {
+	v := &rowView{panel: p, bg: canvas.NewRectangle(color.Transparent)}
+	v.bg.CornerRadius = 6
+	v.header = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.header.Truncation = fyne.TextTruncateClip
+	v.title = widget.NewLabel("")
+	v.title.Truncation = fyne.TextTruncateClip
+	v.detail = widget.NewLabel("")
+	v.detail.Importance = widget.LowImportance
+	v.detail.Truncation = fyne.TextTruncateClip
+	v.state = widget.NewLabel("")
+	v.state.Importance = widget.DangerImportance
+	chips := container.NewHBox()
+	for i := 0; i < maxChips; i++ {
+		i := i
+		b := widget.NewButton("", func() { v.choose(i) })
+		b.Importance = widget.LowImportance
+		v.chips = append(v.chips, b)
+		chips.Add(b)
+	}
+	unit := container.NewStack(v.bg, container.NewPadded(container.NewVBox(v.title, v.detail,
+		container.NewBorder(nil, nil, nil, v.state, chips))))
+	v.box = container.NewVBox(v.header, unit)
+	v.ExtendBaseWidget(v)
+	return v
+}
+
+// CreateRenderer is part of fyne.Widget.
+func (v *rowView) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(v.box) }
+
+// choose labels the row with its i-th label (a click on a chip).
+func (v *rowView) choose(i int) {
+	r := v.row
+	if r == nil || r.task == nil || i >= len(r.task.Labels) {
+		return
+	}
+	if j := v.panel.indexOf(r); j >= 0 {
+		v.panel.focusRow(j)
+	}
+	v.panel.ws.setLabel(r, r.task.Labels[i].Value)
+	v.panel.ws.refocus()
+}
+
+// show fills the view from a row.
+func (v *rowView) show(r *unitRow, focus, keyboard bool) {
+	v.row = r
+	setVisible(v.header, r.header)
+	v.header.SetText(r.section)
+	v.title.SetText(r.title)
+	v.title.TextStyle.Bold = r.unit == "doc"
+	setVisible(v.detail, r.detail != "")
+	v.detail.SetText(r.detail)
+	for i, b := range v.chips {
+		if r.task == nil || i >= len(r.task.Labels) {
+			b.Hide()
+			continue
+		}
+		l := r.task.Labels[i]
+		b.SetText(fmt.Sprintf("%s %s", l.Key, l.Value))
+		imp := widget.LowImportance
+		if l.Value == r.value {
+			imp = widget.HighImportance
+		}
+		if b.Importance != imp {
+			b.Importance = imp
+			b.Refresh()
+		}
+		b.Show()
+	}
+	state := ""
+	if r.value != "" && !r.saved {
+		state = "unsaved"
+	}
+	v.state.SetText(state)
+	switch {
+	case focus && keyboard:
+		v.bg.FillColor = theme.Color(theme.ColorNameSelection)
+		v.bg.StrokeColor = theme.Color(theme.ColorNamePrimary)
+		v.bg.StrokeWidth = 2
+	case focus:
+		v.bg.FillColor = theme.Color(theme.ColorNameHover)
+		v.bg.StrokeWidth = 0
+	default:
+		v.bg.FillColor = color.Transparent
+		v.bg.StrokeWidth = 0
+	}
+	v.bg.Refresh()
+}
+
+func setVisible(o fyne.CanvasObject, on bool) {
+	if on {
+		o.Show()
+	} else {
+		o.Hide()
+	}
 }

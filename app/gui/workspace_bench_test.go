@@ -79,7 +79,7 @@ func lblEnters(b *testing.B, u *UI, n, minLines int, budgetMs float64) {
 		if u.ws.doc.ID == from || u.ws.doc.ID == 0 {
 			b.Fatalf("Enter on document %d did not open another (now %d)", from, u.ws.doc.ID)
 		}
-		if u.ws.ui.article.text.LineCount() < minLines || len(u.ws.panel.box.Objects) == 0 {
+		if u.ws.ui.article.text.LineCount() < minLines || len(u.ws.panel.rows) == 0 {
 			b.Fatalf("document %d shows %d lines", u.ws.doc.ID, u.ws.ui.article.text.LineCount())
 		}
 		if l, err := u.db.Layer(ctx, from, u.ws.ann.ID); err != nil || l.Status != annotate.StatusDone {

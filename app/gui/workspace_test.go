@@ -312,11 +312,12 @@ func wsButton(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 	return b
 }
 
-// wsUnsavedShown reports whether the row draws its "unsaved" marker.
-func wsUnsavedShown(r *unitRow) bool {
+// wsUnsavedShown reports whether the row view on screen for r draws its
+// "unsaved" marker.
+func wsUnsavedShown(p *LabelPanel, r *unitRow) bool {
 	shown := false
-	wsWalk(r.view, func(c fyne.CanvasObject) {
-		if l, ok := c.(*widget.Label); ok && l.Text == "unsaved" && l.Visible() {
+	wsWalk(p, func(c fyne.CanvasObject) {
+		if v, ok := c.(*rowView); ok && v.row == r && v.state.Text == "unsaved" && v.state.Visible() {
 			shown = true
 		}
 	})
@@ -414,7 +415,7 @@ func TestWorkspaceOpenFocusAndDigitLabels(t *testing.T) {
 		t.Fatalf("store has %+v, want neutral", v)
 	}
 	r := ws.panel.rows[0]
-	if r.value != "neutral" || !r.saved || wsUnsavedShown(r) {
+	if r.value != "neutral" || !r.saved || wsUnsavedShown(u.ws.panel, r) {
 		t.Errorf("row 0 shows %q saved=%v", r.value, r.saved)
 	}
 	if ws.panel.focus != 1 {
@@ -1395,7 +1396,7 @@ func TestWorkspaceReadOnlyUnsaved(t *testing.T) {
 	if r.value != "neutral" || r.saved {
 		t.Fatalf("row %q saved=%v, want neutral, unsaved", r.value, r.saved)
 	}
-	if !wsUnsavedShown(r) {
+	if !wsUnsavedShown(u.ws.panel, r) {
 		t.Error("the row does not show \"unsaved\"")
 	}
 	if m := wsOverlay(u); !strings.Contains(m, "was not saved") {
