@@ -44,6 +44,21 @@ func newDocPager(ctx context.Context, db *store.DB, q store.DocQuery) (*docPager
 	return p, nil
 }
 
+// patch changes the status of a cached row and returns its index.
+func (p *docPager) patch(id int64, status string) (int, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for k, rows := range p.pages {
+		for j := range rows {
+			if rows[j].ID == id {
+				rows[j].Status = status
+				return k*pageSize + j, true
+			}
+		}
+	}
+	return 0, false
+}
+
 // row returns row i, reading its page if it is not in memory.
 func (p *docPager) row(i int) (store.DocSummary, bool) {
 	rows, err := p.page(context.Background(), i/pageSize)
@@ -119,7 +134,7 @@ func newDocList(ui *UI) *docList {
 		func() int { return d.pager.count },
 		func() fyne.CanvasObject {
 			title := widget.NewLabel("Template title of a typical news article")
-			title.Truncation = fyne.TextTruncateEllipsis
+			title.Truncation = fyne.TextTruncateClip // ellipsis re-shapes the text on every refresh
 			words := widget.NewLabel("12345 words")
 			words.Importance = widget.LowImportance
 			status := widget.NewLabel("✓")
@@ -174,10 +189,17 @@ func (d *docList) selectID(id int64) {
 	d.quiet = false
 }
 
-// refreshStatus re-reads the rows on screen after a status change.
-func (d *docList) refreshStatus() {
-	if err := d.reloadNow(); err != nil {
-		d.ui.showError(err)
+// setStatus shows a document's new status: the cached row is patched and
+// redrawn, unless a status filter is on (then the list itself changes).
+func (d *docList) setStatus(id int64, status string) {
+	if d.status.Selected != statusFilters[0] {
+		if err := d.reloadNow(); err != nil {
+			d.ui.showError(err)
+		}
+		return
+	}
+	if i, ok := d.pager.patch(id, status); ok {
+		d.list.RefreshItem(i)
 	}
 }
 

@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"fmt"
 	"image/color"
 
 	"fyne.io/fyne/v2"
@@ -257,28 +256,31 @@ func (v *rowView) choose(i int) {
 	v.panel.ws.refocus()
 }
 
-// show fills the view from a row.
+// show fills the view from a row, touching only what changed: a label
+// refresh re-shapes its text, and the list calls show on every redraw.
 func (v *rowView) show(r *unitRow, focus, keyboard bool) {
 	v.row = r
 	setVisible(v.header, r.header)
-	v.header.SetText(r.section)
-	v.title.SetText(r.title)
-	v.title.TextStyle.Bold = r.unit == "doc"
+	setText(v.header, r.section)
+	if bold := r.unit == "doc"; v.title.TextStyle.Bold != bold {
+		v.title.TextStyle.Bold = bold
+		v.title.Refresh()
+	}
+	setText(v.title, r.title)
 	setVisible(v.detail, r.detail != "")
-	v.detail.SetText(r.detail)
+	setText(v.detail, r.detail)
 	for i, b := range v.chips {
 		if r.task == nil || i >= len(r.task.Labels) {
 			b.Hide()
 			continue
 		}
 		l := r.task.Labels[i]
-		b.SetText(fmt.Sprintf("%s %s", l.Key, l.Value))
 		imp := widget.LowImportance
 		if l.Value == r.value {
 			imp = widget.HighImportance
 		}
-		if b.Importance != imp {
-			b.Importance = imp
+		if text := l.Key + " " + l.Value; b.Text != text || b.Importance != imp {
+			b.Text, b.Importance = text, imp
 			b.Refresh()
 		}
 		b.Show()
@@ -287,20 +289,24 @@ func (v *rowView) show(r *unitRow, focus, keyboard bool) {
 	if r.value != "" && !r.saved {
 		state = "unsaved"
 	}
-	v.state.SetText(state)
+	setText(v.state, state)
+	fill, stroke, width := color.Color(color.Transparent), color.Color(nil), float32(0)
 	switch {
 	case focus && keyboard:
-		v.bg.FillColor = theme.Color(theme.ColorNameSelection)
-		v.bg.StrokeColor = theme.Color(theme.ColorNamePrimary)
-		v.bg.StrokeWidth = 2
+		fill, stroke, width = theme.Color(theme.ColorNameSelection), theme.Color(theme.ColorNamePrimary), 2
 	case focus:
-		v.bg.FillColor = theme.Color(theme.ColorNameHover)
-		v.bg.StrokeWidth = 0
-	default:
-		v.bg.FillColor = color.Transparent
-		v.bg.StrokeWidth = 0
+		fill = theme.Color(theme.ColorNameHover)
 	}
-	v.bg.Refresh()
+	if v.bg.FillColor != fill || v.bg.StrokeColor != stroke || v.bg.StrokeWidth != width {
+		v.bg.FillColor, v.bg.StrokeColor, v.bg.StrokeWidth = fill, stroke, width
+		v.bg.Refresh()
+	}
+}
+
+func setText(l *widget.Label, text string) {
+	if l.Text != text {
+		l.SetText(text)
+	}
 }
 
 func setVisible(o fyne.CanvasObject, on bool) {

@@ -58,7 +58,7 @@ func New(a fyne.App, db *store.DB, opts Options) (*UI, error) {
 	u.win = a.NewWindow(u.title())
 	u.win.SetIcon(appIcon)
 	u.status = widget.NewLabel("")
-	u.status.Truncation = fyne.TextTruncateEllipsis
+	u.status.Truncation = fyne.TextTruncateClip
 	u.article = newArticleView()
 	u.docs = newDocList(u)
 	u.imports = newImporter(u)

@@ -301,9 +301,8 @@ func (w *workspace) setLabel(r *unitRow, value string) {
 	if r.task == nil {
 		return
 	}
+	// The write is synchronous: the row is drawn once, saved or unsaved.
 	r.value, r.saved = value, false
-	w.panel.setRow(r)
-	w.panel.paintFocus()
 	w.save(r)
 }
 
@@ -313,6 +312,7 @@ func (w *workspace) save(r *unitRow) {
 		w.ui.showError(fmt.Errorf("the label %q was not saved, and is marked unsaved; Slant retries every 5 seconds: %w", r.value, err))
 		w.pending = append(w.pending, pendingLabel{row: r, doc: w.doc.ID})
 		w.scheduleRetry()
+		w.panel.setRow(r)
 		return
 	}
 	w.markSaved(r)
@@ -337,11 +337,10 @@ func (w *workspace) markSaved(r *unitRow) {
 	}
 	if w.layer.Status == annotate.StatusToDo {
 		w.layer.Status = annotate.StatusInProgress
-		w.ui.docs.refreshStatus()
+		w.ui.docs.setStatus(w.doc.ID, w.layer.Status)
 	}
 	w.layer.Labels[annotate.LabelKey{Task: r.task.Name, Unit: r.unit}] = v
 	w.panel.setRow(r)
-	w.panel.paintFocus()
 	w.ui.status.SetText(fmt.Sprintf("saved %s = %s", r.task.Name, r.value))
 }
 
@@ -490,7 +489,7 @@ func (w *workspace) finish(status string) {
 	if status == annotate.StatusDone {
 		w.session.seconds = append(w.session.seconds, secs)
 	}
-	w.ui.docs.refreshStatus()
+	w.ui.docs.setStatus(w.doc.ID, status)
 	next, ok, err := w.ui.db.NextToDo(context.Background(), w.ann.ID, w.doc.ID)
 	if err != nil {
 		w.ui.showError(err)
@@ -583,16 +582,47 @@ func (w *workspace) undo(redo bool) {
 		return
 	}
 	verb := map[bool]string{true: "redone", false: "undone"}[redo]
-	if ev.DocID != w.doc.ID {
+	switch {
+	case ev.DocID != w.doc.ID:
 		w.ui.docs.selectID(ev.DocID)
 		if err := w.open(ev.DocID); err != nil {
 			w.ui.showError(err)
 		}
-	} else {
+	case strings.HasPrefix(ev.Action, "label "):
+		w.refreshLabels() // only labels changed: no need to re-read the layer
+	default:
 		w.reload()
 	}
-	w.ui.docs.refreshStatus()
+	w.ui.docs.setStatus(w.doc.ID, w.layer.Status)
 	w.ui.status.SetText(verb + ": " + ev.Action)
+}
+
+// refreshLabels re-reads the open document's labels and status and redraws
+// the rows whose value changed.
+func (w *workspace) refreshLabels() {
+	labels, status, err := w.ui.db.DocLabels(context.Background(), w.doc.ID, w.ann.ID)
+	if err != nil {
+		w.ui.showError(err)
+		return
+	}
+	w.layer.Labels, w.layer.Status = labels, status
+	for _, r := range w.panel.rows {
+		if r.task == nil {
+			continue
+		}
+		v := labels[annotate.LabelKey{Task: r.task.Name, Unit: r.unit}]
+		if v.Value == r.value && (v.Towards == 0 || v.Towards == r.towards) {
+			continue
+		}
+		r.value, r.saved = v.Value, true
+		if v.Towards != 0 {
+			r.towards = v.Towards
+			r.detail = w.towardsText(r.task, v.Towards)
+		}
+		w.panel.setRow(r)
+	}
+	w.ui.article.setSummary(w.summary())
+	w.updateProgress()
 }
 
 // tapped selects the span under a click (the innermost), or clears.
