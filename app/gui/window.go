@@ -69,6 +69,7 @@ func New(a fyne.App, db *store.DB, opts Options) (*UI, error) {
 	u.pretagBar.Hide()
 	u.progress = widget.NewProgressBar()
 	u.progress.TextFormatter = func() string { return fmt.Sprintf("%.0f / %.0f done", u.progress.Value, u.progress.Max) }
+	u.progress.Hide() // until someone is labelling
 	u.annotatorLabel = widget.NewLabel("")
 	u.panelHolder = container.NewStack(widget.NewLabel("Who is labelling?"))
 
@@ -169,6 +170,7 @@ func (u *UI) SetAnnotator(name string) error {
 	}
 	u.ws = ws
 	u.app.Preferences().SetString("annotator", ann.Name)
+	u.progress.Show()
 	u.panelHolder.Objects = []fyne.CanvasObject{ws.panel}
 	u.panelHolder.Refresh()
 	c := u.win.Canvas()
