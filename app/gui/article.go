@@ -30,9 +30,9 @@ func newArticleView() *articleView {
 		text:  NewTextView(),
 	}
 	v.text.SetText("Select a document, or import articles with File → Import (Ctrl+O, or Ctrl+I to type a path), or drop files on this window.", nil)
-	v.title.Wrapping = fyne.TextWrapWord
+	v.title.Truncation = fyne.TextTruncateClip // wrapping re-measures on every document
 	v.meta.Importance = widget.LowImportance
-	v.meta.Truncation = fyne.TextTruncateEllipsis
+	v.meta.Truncation = fyne.TextTruncateClip // ellipsis re-shapes the text on every change
 	v.root = container.NewBorder(container.NewVBox(v.title, v.meta), legend(), nil, nil, v.text)
 	return v
 }
@@ -48,7 +48,7 @@ func (v *articleView) showDoc(d annotate.Document, summary string) {
 
 // setSummary updates the line under the title.
 func (v *articleView) setSummary(summary string) {
-	v.meta.SetText(fmt.Sprintf("#%d · %d words · %s · %s", v.docID, v.words, summary, v.source))
+	setText(v.meta, fmt.Sprintf("#%d · %d words · %s · %s", v.docID, v.words, summary, v.source))
 }
 
 func (v *articleView) show(d annotate.Document, r *pretag.Result, tagged bool) {

@@ -143,13 +143,14 @@ func newDocList(ui *UI) *docList {
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			row, _ := d.pager.row(id)
 			c := o.(*fyne.Container)
-			c.Objects[0].(*widget.Label).SetText(row.Title)
 			words := ""
 			if row.ID != 0 {
 				words = fmt.Sprintf("%d words", row.Words)
 			}
-			c.Objects[1].(*widget.Label).SetText(statusGlyph(row.Status))
-			c.Objects[2].(*widget.Label).SetText(words)
+			// Only what changed: a label refresh re-measures its text.
+			setText(c.Objects[0].(*widget.Label), row.Title)
+			setText(c.Objects[1].(*widget.Label), statusGlyph(row.Status))
+			setText(c.Objects[2].(*widget.Label), words)
 		},
 	)
 	d.list.OnSelected = func(id widget.ListItemID) {

@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -41,6 +42,10 @@ type workspace struct {
 		finished int
 		seconds  []float64
 	}
+	ahead struct {
+		sync.Mutex
+		next *prefetched
+	}
 	retry   *time.Timer
 	pending []pendingLabel // labels whose write failed, retried until written
 }
@@ -64,12 +69,7 @@ func (w *workspace) refocus() { w.ui.win.Canvas().Focus(w.panel) }
 
 // open shows a document with the annotator's layer and focuses its first unit.
 func (w *workspace) open(id int64) error {
-	ctx := context.Background()
-	doc, err := w.ui.db.Document(ctx, id)
-	if err != nil {
-		return err
-	}
-	layer, err := w.ui.db.Layer(ctx, id, w.ann.ID)
+	doc, layer, err := w.load(id)
 	if err != nil {
 		return err
 	}
@@ -87,13 +87,59 @@ func (w *workspace) open(id int64) error {
 	return nil
 }
 
-// prefetch seeds the next document's layer in the background, so that
-// Enter shows it without writing first.
-func (w *workspace) prefetch(after int64) {
-	next, ok, err := w.ui.db.NextToDo(context.Background(), w.ann.ID, after)
-	if err == nil && ok && next != after {
-		w.ui.db.Layer(context.Background(), next, w.ann.ID)
+// load reads a document and the annotator's layer over it, or takes them
+// from the prefetch when it read this very document.
+func (w *workspace) load(id int64) (annotate.Document, *annotate.Layer, error) {
+	w.ahead.Lock()
+	p := w.ahead.next
+	w.ahead.next = nil
+	w.ahead.Unlock()
+	if p != nil && p.doc.ID == id {
+		return p.doc, p.layer, nil
 	}
+	ctx := context.Background()
+	doc, err := w.ui.db.Document(ctx, id)
+	if err != nil {
+		return doc, nil, err
+	}
+	layer, err := w.ui.db.Layer(ctx, id, w.ann.ID)
+	return doc, layer, err
+}
+
+// prefetched is a document read ahead, with the annotator's layer.
+type prefetched struct {
+	doc   annotate.Document
+	layer *annotate.Layer
+}
+
+// prefetch reads (and seeds) the next document to do in the background, so
+// that Enter shows it without reading or writing first. Only this window
+// writes the project, and any change to the prefetched document (an undo
+// that reaches it) drops the prefetch.
+func (w *workspace) prefetch(after int64) {
+	ctx := context.Background()
+	next, ok, err := w.ui.db.NextToDo(ctx, w.ann.ID, after)
+	if err != nil || !ok || next == after {
+		return
+	}
+	doc, err := w.ui.db.Document(ctx, next)
+	if err != nil {
+		return
+	}
+	layer, err := w.ui.db.Layer(ctx, next, w.ann.ID)
+	if err != nil {
+		return
+	}
+	w.ahead.Lock()
+	w.ahead.next = &prefetched{doc, layer}
+	w.ahead.Unlock()
+}
+
+// dropPrefetch forgets what was read ahead (after an undo or redo).
+func (w *workspace) dropPrefetch() {
+	w.ahead.Lock()
+	w.ahead.next = nil
+	w.ahead.Unlock()
 }
 
 // reload re-reads the layer after a structural change, keeping the focus.
@@ -581,6 +627,7 @@ func (w *workspace) undo(redo bool) {
 		w.ui.status.SetText("nothing to " + map[bool]string{true: "redo", false: "undo"}[redo])
 		return
 	}
+	w.dropPrefetch()
 	verb := map[bool]string{true: "redone", false: "undone"}[redo]
 	switch {
 	case ev.DocID != w.doc.ID:
