@@ -106,6 +106,7 @@ func (u *UI) pretagInBackground() {
 				u.showError(fmt.Errorf("pre-tagging: %w", err))
 			}
 			if sum.Documents > 0 {
+				u.withWorkspace(func(w *workspace) { w.dropPrefetch() }) // it may predate the suggestions
 				u.refreshArticle()
 				u.updateStatus()
 			}
