@@ -45,6 +45,7 @@ type workspace struct {
 	ahead struct {
 		sync.Mutex
 		next *prefetched
+		gen  int // bumped by dropPrefetch, so a read in flight is not kept
 	}
 	retry   *time.Timer
 	pending []pendingLabel // labels whose write failed, retried until written
@@ -117,6 +118,9 @@ type prefetched struct {
 // writes the project, and any change to the prefetched document (an undo
 // that reaches it) drops the prefetch.
 func (w *workspace) prefetch(after int64) {
+	w.ahead.Lock()
+	gen := w.ahead.gen
+	w.ahead.Unlock()
 	ctx := context.Background()
 	next, ok, err := w.ui.db.NextToDo(ctx, w.ann.ID, after)
 	if err != nil || !ok || next == after {
@@ -131,7 +135,9 @@ func (w *workspace) prefetch(after int64) {
 		return
 	}
 	w.ahead.Lock()
-	w.ahead.next = &prefetched{doc, layer}
+	if w.ahead.gen == gen { // nothing was dropped while reading
+		w.ahead.next = &prefetched{doc, layer}
+	}
 	w.ahead.Unlock()
 }
 
@@ -139,6 +145,7 @@ func (w *workspace) prefetch(after int64) {
 func (w *workspace) dropPrefetch() {
 	w.ahead.Lock()
 	w.ahead.next = nil
+	w.ahead.gen++
 	w.ahead.Unlock()
 }
 
