@@ -46,23 +46,44 @@ type LabelPanel struct {
 	focused bool
 	shift   bool
 	ctrl    bool
-	heights map[[2]bool]float32 // row height by (header, detail)
+	// items are what the list shows: section headers and unit rows. Unit
+	// rows all have one height, so switching documents changes the height
+	// of a few header items only.
+	items   []panelItem
+	itemOf  []int     // list item of each row
+	heights []float32 // the height set for each list item
+	headerH float32   // measured once
+	unitH   float32
+}
+
+// panelItem is a section header (row < 0) or a unit row.
+type panelItem struct {
+	header string
+	row    int
 }
 
 func newLabelPanel(ws *workspace) *LabelPanel {
 	p := &LabelPanel{ws: ws}
 	p.list = widget.NewList(
-		func() int { return len(p.rows) },
+		func() int { return len(p.items) },
 		func() fyne.CanvasObject { return newRowView(p) },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i < len(p.rows) {
-				o.(*rowView).show(p.rows[i], i == p.focus, p.focused)
+			if i >= len(p.items) {
+				return
+			}
+			v := o.(*rowView)
+			if it := p.items[i]; it.row < 0 {
+				v.showHeader(it.header)
+			} else {
+				v.show(p.rows[it.row], it.row == p.focus, p.focused)
 			}
 		})
 	p.list.HideSeparators = true
 	p.list.OnSelected = func(i widget.ListItemID) {
 		p.list.UnselectAll()
-		p.focusRow(i)
+		if i < len(p.items) && p.items[i].row >= 0 {
+			p.focusRow(p.items[i].row)
+		}
 		p.ws.refocus()
 	}
 	p.ExtendBaseWidget(p)
@@ -75,13 +96,20 @@ func (p *LabelPanel) CreateRenderer() fyne.WidgetRenderer {
 }
 
 // FocusGained is part of fyne.Focusable.
-func (p *LabelPanel) FocusGained() { p.focused = true; p.list.RefreshItem(p.focus) }
+func (p *LabelPanel) FocusGained() { p.focused = true; p.refreshRow(p.focus) }
 
 // FocusLost is part of fyne.Focusable.
 func (p *LabelPanel) FocusLost() {
 	p.focused = false
 	p.shift, p.ctrl = false, false
-	p.list.RefreshItem(p.focus)
+	p.refreshRow(p.focus)
+}
+
+// refreshRow redraws row i's list item.
+func (p *LabelPanel) refreshRow(i int) {
+	if i >= 0 && i < len(p.itemOf) {
+		p.list.RefreshItem(p.itemOf[i])
+	}
 }
 
 // AcceptsTab keeps Tab for moving between units.
@@ -124,50 +152,71 @@ func (p *LabelPanel) TypedKey(ev *fyne.KeyEvent) {
 
 // setRows replaces the rows (a new document or new units).
 func (p *LabelPanel) setRows(rows []*unitRow, focus int) {
-	section := ""
-	for _, r := range rows {
-		r.header = r.section != section
-		section = r.section
-	}
 	p.rows = rows
-	p.focus = max(0, min(focus, len(rows)-1))
+	p.items = p.items[:0]
+	p.itemOf = p.itemOf[:0]
+	section := ""
 	for i, r := range rows {
-		p.list.SetItemHeight(i, p.rowHeight(r))
+		r.header = r.section != section
+		if r.header {
+			p.items = append(p.items, panelItem{header: r.section, row: -1})
+		}
+		section = r.section
+		p.itemOf = append(p.itemOf, len(p.items))
+		p.items = append(p.items, panelItem{row: i})
+	}
+	p.focus = max(0, min(focus, len(rows)-1))
+	if p.headerH == 0 {
+		probe := newRowView(p)
+		probe.showHeader("Targets — How does the article portray this target?")
+		p.headerH = probe.MinSize().Height
+		probe.show(&unitRow{title: "t", detail: "d", task: &schema.Task{Labels: []schema.Label{{Value: "v", Key: "1"}}}}, false, false)
+		p.unitH = probe.MinSize().Height
+	}
+	for i, it := range p.items {
+		want := p.unitH
+		if it.row < 0 {
+			want = p.headerH
+		}
+		for len(p.heights) <= i {
+			p.heights = append(p.heights, 0)
+		}
+		if p.heights[i] != want {
+			p.heights[i] = want
+			p.list.SetItemHeight(i, want)
+		}
 	}
 	p.list.Refresh()
-	p.list.ScrollTo(p.focus)
-}
-
-// rowHeight measures a row of this shape once, with a probe view.
-func (p *LabelPanel) rowHeight(r *unitRow) float32 {
-	key := [2]bool{r.header, r.detail != ""}
-	if h, ok := p.heights[key]; ok && p.heights != nil {
-		return h
+	if len(p.itemOf) > 0 {
+		p.list.ScrollTo(p.itemOf[p.focus])
 	}
-	if p.heights == nil {
-		p.heights = map[[2]bool]float32{}
-	}
-	probe := newRowView(p)
-	probe.show(r, false, false)
-	h := probe.MinSize().Height
-	p.heights[key] = h
-	return h
 }
 
 // resetHeights forgets measured heights (after a text size change).
-func (p *LabelPanel) resetHeights() { p.heights = nil }
+func (p *LabelPanel) resetHeights() {
+	p.headerH, p.unitH = 0, 0
+	p.heights = p.heights[:0]
+}
 
 // setRow redraws one row from its state.
 func (p *LabelPanel) setRow(r *unitRow) {
 	if i := p.indexOf(r); i >= 0 {
-		p.list.RefreshItem(i)
+		p.refreshRow(i)
 	}
 }
 
-// paintFocus redraws the focused row and scrolls it into view.
+// paintFocus redraws the focused row and scrolls it into view (with its
+// section header when it is the first of its section).
 func (p *LabelPanel) paintFocus() {
-	p.list.RefreshItem(p.focus)
-	p.list.ScrollTo(p.focus)
+	if p.focus >= len(p.itemOf) {
+		return
+	}
+	p.refreshRow(p.focus)
+	item := p.itemOf[p.focus]
+	if p.rows[p.focus].header && item > 0 {
+		p.list.ScrollTo(item - 1)
+	}
+	p.list.ScrollTo(item)
 }
 
 func (p *LabelPanel) indexOf(r *unitRow) int {
@@ -186,7 +235,7 @@ func (p *LabelPanel) focusRow(i int) {
 	}
 	old := p.focus
 	p.focus = max(0, min(i, len(p.rows)-1))
-	p.list.RefreshItem(old)
+	p.refreshRow(old)
 	p.paintFocus()
 	p.ws.focusChanged()
 }
@@ -210,7 +259,16 @@ type rowView struct {
 	detail *widget.Label
 	chips  []*widget.Button
 	state  *widget.Label
+	unit   *fyne.Container
 	box    *fyne.Container
+}
+
+// showHeader makes the view a section header.
+func (v *rowView) showHeader(text string) {
+	v.row = nil
+	v.unit.Hide()
+	v.header.Show()
+	setText(v.header, text)
 }
 
 func newRowView(p *LabelPanel) *rowView {
@@ -233,9 +291,9 @@ func newRowView(p *LabelPanel) *rowView {
 		v.chips = append(v.chips, b)
 		chips.Add(b)
 	}
-	unit := container.NewStack(v.bg, container.NewPadded(container.NewVBox(v.title, v.detail,
+	v.unit = container.NewStack(v.bg, container.NewPadded(container.NewVBox(v.title, v.detail,
 		container.NewBorder(nil, nil, nil, v.state, chips))))
-	v.box = container.NewVBox(v.header, unit)
+	v.box = container.NewVBox(v.header, v.unit)
 	v.ExtendBaseWidget(v)
 	return v
 }
@@ -260,14 +318,13 @@ func (v *rowView) choose(i int) {
 // refresh re-shapes its text, and the list calls show on every redraw.
 func (v *rowView) show(r *unitRow, focus, keyboard bool) {
 	v.row = r
-	setVisible(v.header, r.header)
-	setText(v.header, r.section)
+	v.header.Hide()
+	v.unit.Show()
 	if bold := r.unit == "doc"; v.title.TextStyle.Bold != bold {
 		v.title.TextStyle.Bold = bold
 		v.title.Refresh()
 	}
 	setText(v.title, r.title)
-	setVisible(v.detail, r.detail != "")
 	setText(v.detail, r.detail)
 	for i, b := range v.chips {
 		if r.task == nil || i >= len(r.task.Labels) {

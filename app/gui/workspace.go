@@ -186,7 +186,7 @@ func (w *workspace) rows() []*unitRow {
 	for _, t := range w.schema.TasksFor(schema.ScopeDocument) {
 		t := t
 		rows = append(rows, &unitRow{section: "Document", task: &t, unit: annotate.UnitDocument,
-			title: t.Question, value: l.Labels[annotate.LabelKey{Task: t.Name, Unit: annotate.UnitDocument}].Value, saved: true})
+			title: t.Question, detail: "the article as a whole", value: l.Labels[annotate.LabelKey{Task: t.Name, Unit: annotate.UnitDocument}].Value, saved: true})
 	}
 	targetTasks := w.schema.TasksFor(schema.ScopeTarget)
 	for _, tg := range l.LiveTargets() {
@@ -202,16 +202,17 @@ func (w *workspace) rows() []*unitRow {
 				first = m.Start
 			}
 		}
-		title := fmt.Sprintf("%s · %s · %s", tg.Name, tg.Label, plural(len(mentions), "mention"))
+		title := tg.Name
+		facts := fmt.Sprintf("%s · %s", tg.Label, plural(len(mentions), "mention"))
 		unit := annotate.TargetUnit(tg.ID)
 		if len(targetTasks) == 0 {
-			rows = append(rows, &unitRow{section: "Targets", unit: unit, title: title, spans: spans, first: first, target: tg.ID, saved: true})
+			rows = append(rows, &unitRow{section: "Targets", unit: unit, title: title, detail: facts, spans: spans, first: first, target: tg.ID, saved: true})
 		}
 		for _, t := range targetTasks {
 			t := t
-			section, detail := "Targets", t.Question
+			section, detail := "Targets", facts+" · "+t.Question
 			if len(targetTasks) == 1 {
-				section, detail = "Targets — "+t.Question, "" // asked once, not on every row
+				section, detail = "Targets — "+t.Question, facts // asked once, not on every row
 			}
 			rows = append(rows, &unitRow{section: section, task: &t, unit: unit, title: title, detail: detail,
 				value: l.Labels[annotate.LabelKey{Task: t.Name, Unit: unit}].Value, spans: spans, first: first, target: tg.ID, saved: true})
@@ -231,7 +232,7 @@ func (w *workspace) rows() []*unitRow {
 		}
 		title := clipText(text, 90) + " — " + speaker
 		if len(quoteTasks) == 0 {
-			rows = append(rows, &unitRow{section: "Quotes", unit: unit, title: title, spans: spans, first: q.Start, quote: q.ID, saved: true})
+			rows = append(rows, &unitRow{section: "Quotes", unit: unit, title: title, detail: "speaker: " + speaker, spans: spans, first: q.Start, quote: q.ID, saved: true})
 		}
 		for _, t := range quoteTasks {
 			t := t

@@ -197,9 +197,14 @@ func wsHasRow(u *UI, unit string) bool {
 }
 
 // wsRowTitle returns the title of the row of a unit, or "".
+// wsRowTitle is what a unit's row shows as its name and facts: "Amazon ·
+// ORG · 7 mentions" for a target (name on the first line, facts below).
 func wsRowTitle(u *UI, unit string) string {
 	for _, r := range u.ws.panel.rows {
 		if r.unit == unit {
+			if r.target != 0 {
+				return r.title + " · " + r.detail
+			}
 			return r.title
 		}
 	}
