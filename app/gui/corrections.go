@@ -199,13 +199,27 @@ func (w *workspace) stepSpan(forward bool) {
 	w.focusChanged()
 }
 
-// moveBoundary moves the selected span's start or end by one token.
+// moveBoundary moves the selected span's start or end by one token. With
+// no span selected it works on a text selection instead — starting one, a
+// token long, at the focused unit's first span (or where the text begins) —
+// so that new spans can be made without the mouse.
 func (w *workspace) moveBoundary(a action) {
 	if w.selSpan == 0 {
+		w.moveSelection(a)
 		return
 	}
 	s, _ := w.layer.Span(w.selSpan)
-	start, end := s.Start, s.End
+	start, end, ok := w.moved(a, s.Start, s.End)
+	if !ok {
+		return
+	}
+	w.apply(w.ui.db.EditSpan(context.Background(), w.ann.ID, w.doc.ID, w.selSpan, store.SpanEdit{Start: &start, End: &end}))
+	w.reload()
+}
+
+// moved returns [start, end) with one boundary moved by a token.
+func (w *workspace) moved(a action, start, end int) (int, int, bool) {
+	s0, e0 := start, end
 	switch a {
 	case actGrowEnd:
 		end = nextTokenEnd(w.runes, end)
@@ -216,11 +230,28 @@ func (w *workspace) moveBoundary(a action) {
 	case actShrinkStrt:
 		start = nextTokenStart(w.runes, start, end)
 	}
-	if start == s.Start && end == s.End || end <= start {
-		return
+	return start, end, (start != s0 || end != e0) && end > start
+}
+
+// moveSelection grows or shrinks the text selection by a token.
+func (w *workspace) moveSelection(a action) {
+	if w.selText[1] <= w.selText[0] {
+		at := 0
+		if r := w.panel.current(); r != nil && r.first > 0 {
+			at = r.first
+		}
+		for at < len(w.runes) && tokenClass(w.runes[at]) == 0 {
+			at++
+		}
+		w.selText = [2]int{at, nextTokenEnd(w.runes, at)}
+		if w.selText[1] <= w.selText[0] {
+			w.selText = [2]int{}
+		}
+	} else if start, end, ok := w.moved(a, w.selText[0], w.selText[1]); ok {
+		w.selText = [2]int{start, end}
 	}
-	w.apply(w.ui.db.EditSpan(context.Background(), w.ann.ID, w.doc.ID, w.selSpan, store.SpanEdit{Start: &start, End: &end}))
-	w.reload()
+	w.ui.article.text.ScrollToOffset(w.selText[0])
+	w.focusChanged()
 }
 
 // Tokens are runs of letters and digits, or single other non-space

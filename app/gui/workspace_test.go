@@ -1608,3 +1608,37 @@ func TestWorkspaceEmptyProjectKeys(t *testing.T) {
 		u.article.text.OnTapped(3)
 	}()
 }
+
+// TestWorkspaceKeyboardOnlyNewEntity makes a new entity without the mouse:
+// Shift+Right starts a text selection at the focused unit's first mention
+// and grows it a token at a time, Ctrl+Right moves its start, and O makes
+// it an organisation.
+func TestWorkspaceKeyboardOnlyNewEntity(t *testing.T) {
+	u, db, _, _ := wsSetup(t)
+	ws := u.ws
+	wsFocusRow(t, u, wsRowOf(t, u, annotate.TargetUnit(wsTUnitedStates)))
+	wsWith(u, desktop.KeyShiftLeft, fyne.KeyRight) // starts at "United"
+	if got := ws.slice(ws.selText[0], ws.selText[1]); got != "United" {
+		t.Fatalf("first Shift+Right selects %q, want \"United\"", got)
+	}
+	wsWith(u, desktop.KeyShiftLeft, fyne.KeyRight)
+	wsWith(u, desktop.KeyShiftLeft, fyne.KeyRight)
+	if got := ws.slice(ws.selText[0], ws.selText[1]); got != "United States is" {
+		t.Fatalf("selection %q", got)
+	}
+	wsWith(u, desktop.KeyControlLeft, fyne.KeyRight)
+	if got := ws.slice(ws.selText[0], ws.selText[1]); got != "States is" {
+		t.Fatalf("after Ctrl+Right: %q", got)
+	}
+	if !wsHasOverlay(u, ws.selText[0], ws.selText[1], true) {
+		t.Error("the selection is not drawn")
+	}
+	wsRune(u, 'o')
+	s, ok := ws.layer.Span(ws.selSpan)
+	if !ok || s.Decision != annotate.Added || s.Label != "ORG" || ws.slice(s.Start, s.End) != "States is" {
+		t.Fatalf("new span %+v", s)
+	}
+	if got := wsSpan(t, db, wsSample, ws.ann.ID, s.ID); got.Start != s.Start || got.End != s.End {
+		t.Fatalf("store has %+v", got)
+	}
+}
