@@ -178,7 +178,9 @@ func ftsQuery(filter string) string {
 	if len(terms) == 0 {
 		return ""
 	}
-	if last := filter[len(filter)-1]; last != ' ' {
+	// The last word is a prefix while it is being typed; a single letter is
+	// not (every word starting with it would match, and slowly).
+	if last := filter[len(filter)-1]; last != ' ' && utf8.RuneCountInString(terms[len(terms)-1]) > 3 {
 		terms[len(terms)-1] += "*"
 	}
 	return strings.Join(terms, " ")

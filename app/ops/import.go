@@ -78,13 +78,41 @@ func Import(ctx context.Context, db *store.DB, paths []string, opts ImportOption
 	return sum
 }
 
-// importFile reads one file into one transaction.
+// importFile reads one file into one transaction. The file is parsed in a
+// goroutine while SQLite stores what is already parsed, so the two halves
+// of an import use both cores.
 func importFile(ctx context.Context, db *store.DB, file string, opts ImportOptions) (added, dups int, err error) {
 	batch, err := db.BeginBatch(ctx)
 	if err != nil {
 		return 0, 0, fmt.Errorf("%s: %w", file, err)
 	}
-	err = format.Read(file, opts, func(d annotate.Document) error { return batch.Add(ctx, d) })
+	readCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	docs := make(chan annotate.Document, 64)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(docs)
+		readErr <- format.Read(file, opts, func(d annotate.Document) error {
+			select {
+			case docs <- d:
+				return nil
+			case <-readCtx.Done():
+				return readCtx.Err()
+			}
+		})
+	}()
+	var addErr error
+	for d := range docs {
+		if addErr == nil {
+			if addErr = batch.Add(ctx, d); addErr != nil {
+				stop() // the reader stops at its next document
+			}
+		}
+	}
+	err = <-readErr
+	if addErr != nil {
+		err = fmt.Errorf("%s: save: %w", file, addErr)
+	}
 	if err != nil {
 		batch.Rollback()
 		var fe *format.Error

@@ -1,5 +1,5 @@
 -- The full-text index again, now with prefix indexes (so that filtering as
--- one types, "p", "pr", "pre", stays fast on 100,000 documents), and
+-- one types, "pr", "pre", stays fast on 100,000 documents), and
 -- filled once per import batch instead of by a trigger on every row (a
 -- trigger on an FTS table flushes a tiny index segment per document).
 DROP TRIGGER documents_fts_insert;
@@ -11,7 +11,7 @@ CREATE VIRTUAL TABLE documents_fts USING fts5(
 	title, text,
 	content = 'documents', content_rowid = 'id',
 	tokenize = 'unicode61 remove_diacritics 2',
-	prefix = '1 2 3'
+	prefix = '2 3'
 );
 INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');
 
