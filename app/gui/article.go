@@ -4,7 +4,9 @@ import (
 	"fmt"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/slant-annotate/slant/annotate"
@@ -15,7 +17,7 @@ import (
 // and its text, wrapped and scrollable.
 type articleView struct {
 	title  *widget.Label
-	meta   *widget.Label
+	meta   *oneLine
 	text   *TextView
 	root   fyne.CanvasObject
 	docID  int64
@@ -26,14 +28,12 @@ type articleView struct {
 func newArticleView() *articleView {
 	v := &articleView{
 		title: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		meta:  widget.NewLabel(""),
+		meta:  newOneLine(),
 		text:  NewTextView(),
 	}
 	v.text.SetText("Select a document, or import articles with File → Import (Ctrl+O, or Ctrl+I to type a path), or drop files on this window.", nil)
 	v.title.Truncation = fyne.TextTruncateClip // wrapping re-measures on every document
-	v.meta.Importance = widget.LowImportance
-	v.meta.Truncation = fyne.TextTruncateClip // ellipsis re-shapes the text on every change
-	v.root = container.NewBorder(container.NewVBox(v.title, v.meta), legend(), nil, nil, v.text)
+	v.root = container.NewBorder(container.NewVBox(v.title, v.meta.root), legend(), nil, nil, v.text)
 	return v
 }
 
@@ -48,7 +48,7 @@ func (v *articleView) showDoc(d annotate.Document, summary string) {
 
 // setSummary updates the line under the title.
 func (v *articleView) setSummary(summary string) {
-	setText(v.meta, fmt.Sprintf("#%d · %d words · %s · %s", v.docID, v.words, summary, v.source))
+	v.meta.SetText(fmt.Sprintf("#%d · %d words · %s · %s", v.docID, v.words, summary, v.source))
 }
 
 func (v *articleView) show(d annotate.Document, r *pretag.Result, tagged bool) {
@@ -61,3 +61,33 @@ func (v *articleView) show(d annotate.Document, r *pretag.Result, tagged bool) {
 	v.meta.SetText(meta)
 	v.text.SetText(d.Text, highlightsFor(r))
 }
+
+// oneLine is a line of secondary text, cut at the edge of its space. A
+// Label cut to its width searches for the cut by shaping the text again
+// and again; this measures the text once and lets a scroller clip it.
+type oneLine struct {
+	text *canvas.Text
+	root *container.Scroll
+}
+
+func newOneLine() *oneLine {
+	t := canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder))
+	t.TextSize = theme.TextSize()
+	l := &oneLine{text: t, root: container.NewHScroll(container.NewPadded(t))}
+	return l
+}
+
+// SetText replaces the line.
+func (l *oneLine) SetText(s string) {
+	if l.text.Text == s {
+		return
+	}
+	l.text.Text = s
+	l.text.Color = theme.Color(theme.ColorNamePlaceHolder)
+	l.text.TextSize = theme.TextSize()
+	l.text.Refresh()
+	l.root.Refresh()
+}
+
+// Text returns the line.
+func (l *oneLine) Text() string { return l.text.Text }

@@ -15,7 +15,6 @@ import (
 
 // unitRow is one line of the label panel: one task for one unit.
 type unitRow struct {
-	section string // "Document", "Targets — question", "Quotes"
 	task    *schema.Task
 	unit    string // "doc", "t<id>", "q<id>"
 	title   string
@@ -27,7 +26,7 @@ type unitRow struct {
 	target  int64     // target rows: the target
 	quote   int64     // quote rows: the quote span
 	saved   bool      // false while a write is pending or failed
-	header  bool      // the first row of its section shows the section
+	kind    string    // DOCUMENT, TARGET or QUOTE: shown before the title
 }
 
 // maxChips is the most labels a task can have (keys 1–9 or letters).
@@ -46,44 +45,22 @@ type LabelPanel struct {
 	focused bool
 	shift   bool
 	ctrl    bool
-	// items are what the list shows: section headers and unit rows. Unit
-	// rows all have one height, so switching documents changes the height
-	// of a few header items only.
-	items   []panelItem
-	itemOf  []int     // list item of each row
-	heights []float32 // the height set for each list item
-	headerH float32   // measured once
-	unitH   float32
-}
-
-// panelItem is a section header (row < 0) or a unit row.
-type panelItem struct {
-	header string
-	row    int
 }
 
 func newLabelPanel(ws *workspace) *LabelPanel {
 	p := &LabelPanel{ws: ws}
 	p.list = widget.NewList(
-		func() int { return len(p.items) },
+		func() int { return len(p.rows) },
 		func() fyne.CanvasObject { return newRowView(p) },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i >= len(p.items) {
-				return
-			}
-			v := o.(*rowView)
-			if it := p.items[i]; it.row < 0 {
-				v.showHeader(it.header)
-			} else {
-				v.show(p.rows[it.row], it.row == p.focus, p.focused)
+			if i < len(p.rows) {
+				o.(*rowView).show(p.rows[i], i == p.focus, p.focused)
 			}
 		})
 	p.list.HideSeparators = true
 	p.list.OnSelected = func(i widget.ListItemID) {
 		p.list.UnselectAll()
-		if i < len(p.items) && p.items[i].row >= 0 {
-			p.focusRow(p.items[i].row)
-		}
+		p.focusRow(i)
 		p.ws.refocus()
 	}
 	p.ExtendBaseWidget(p)
@@ -105,10 +82,10 @@ func (p *LabelPanel) FocusLost() {
 	p.refreshRow(p.focus)
 }
 
-// refreshRow redraws row i's list item.
+// refreshRow redraws row i.
 func (p *LabelPanel) refreshRow(i int) {
-	if i >= 0 && i < len(p.itemOf) {
-		p.list.RefreshItem(p.itemOf[i])
+	if i >= 0 && i < len(p.rows) {
+		p.list.RefreshItem(i)
 	}
 }
 
@@ -150,53 +127,20 @@ func (p *LabelPanel) TypedKey(ev *fyne.KeyEvent) {
 	p.ws.key(name, false)
 }
 
-// setRows replaces the rows (a new document or new units).
+// setRows replaces the rows (a new document or new units). Every row has
+// the same shape and height, so nothing is re-measured.
 func (p *LabelPanel) setRows(rows []*unitRow, focus int) {
 	p.rows = rows
-	p.items = p.items[:0]
-	p.itemOf = p.itemOf[:0]
-	section := ""
-	for i, r := range rows {
-		r.header = r.section != section
-		if r.header {
-			p.items = append(p.items, panelItem{header: r.section, row: -1})
-		}
-		section = r.section
-		p.itemOf = append(p.itemOf, len(p.items))
-		p.items = append(p.items, panelItem{row: i})
-	}
 	p.focus = max(0, min(focus, len(rows)-1))
-	if p.headerH == 0 {
-		probe := newRowView(p)
-		probe.showHeader("Targets — How does the article portray this target?")
-		p.headerH = probe.MinSize().Height
-		probe.show(&unitRow{title: "t", detail: "d", task: &schema.Task{Labels: []schema.Label{{Value: "v", Key: "1"}}}}, false, false)
-		p.unitH = probe.MinSize().Height
-	}
-	for i, it := range p.items {
-		want := p.unitH
-		if it.row < 0 {
-			want = p.headerH
-		}
-		for len(p.heights) <= i {
-			p.heights = append(p.heights, 0)
-		}
-		if p.heights[i] != want {
-			p.heights[i] = want
-			p.list.SetItemHeight(i, want)
-		}
-	}
 	p.list.Refresh()
-	if len(p.itemOf) > 0 {
-		p.list.ScrollTo(p.itemOf[p.focus])
+	if len(rows) > 0 {
+		p.list.ScrollTo(p.focus)
 	}
 }
 
-// resetHeights forgets measured heights (after a text size change).
-func (p *LabelPanel) resetHeights() {
-	p.headerH, p.unitH = 0, 0
-	p.heights = p.heights[:0]
-}
+// resetHeights is called after a text size change: the list re-measures
+// its template on refresh.
+func (p *LabelPanel) resetHeights() {}
 
 // setRow redraws one row from its state.
 func (p *LabelPanel) setRow(r *unitRow) {
@@ -205,18 +149,13 @@ func (p *LabelPanel) setRow(r *unitRow) {
 	}
 }
 
-// paintFocus redraws the focused row and scrolls it into view (with its
-// section header when it is the first of its section).
+// paintFocus redraws the focused row and scrolls it into view.
 func (p *LabelPanel) paintFocus() {
-	if p.focus >= len(p.itemOf) {
+	if p.focus >= len(p.rows) {
 		return
 	}
 	p.refreshRow(p.focus)
-	item := p.itemOf[p.focus]
-	if p.rows[p.focus].header && item > 0 {
-		p.list.ScrollTo(item - 1)
-	}
-	p.list.ScrollTo(item)
+	p.list.ScrollTo(p.focus)
 }
 
 func (p *LabelPanel) indexOf(r *unitRow) int {
@@ -254,33 +193,21 @@ type rowView struct {
 	panel  *LabelPanel
 	row    *unitRow
 	bg     *canvas.Rectangle
-	header *widget.Label
-	title  *widget.Label
-	detail *widget.Label
+	kind   *widget.Label // DOCUMENT, TARGET, QUOTE
+	title  *fitText
+	detail *fitText
 	chips  []*widget.Button
 	state  *widget.Label
-	unit   *fyne.Container
 	box    *fyne.Container
-}
-
-// showHeader makes the view a section header.
-func (v *rowView) showHeader(text string) {
-	v.row = nil
-	v.unit.Hide()
-	v.header.Show()
-	setText(v.header, text)
 }
 
 func newRowView(p *LabelPanel) *rowView {
 	v := &rowView{panel: p, bg: canvas.NewRectangle(color.Transparent)}
 	v.bg.CornerRadius = 6
-	v.header = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	v.header.Truncation = fyne.TextTruncateClip
-	v.title = widget.NewLabel("")
-	v.title.Truncation = fyne.TextTruncateClip
-	v.detail = widget.NewLabel("")
-	v.detail.Importance = widget.LowImportance
-	v.detail.Truncation = fyne.TextTruncateClip
+	v.kind = widget.NewLabelWithStyle("DOCUMENT", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.kind.Importance = widget.LowImportance
+	v.title = newFitText(theme.ColorNameForeground)
+	v.detail = newFitText(theme.ColorNamePlaceHolder)
 	v.state = widget.NewLabel("")
 	v.state.Importance = widget.DangerImportance
 	chips := container.NewHBox()
@@ -291,9 +218,9 @@ func newRowView(p *LabelPanel) *rowView {
 		v.chips = append(v.chips, b)
 		chips.Add(b)
 	}
-	v.unit = container.NewStack(v.bg, container.NewPadded(container.NewVBox(v.title, v.detail,
+	v.box = container.NewStack(v.bg, container.NewPadded(container.NewVBox(
+		container.NewBorder(nil, nil, v.kind, nil, v.title), v.detail,
 		container.NewBorder(nil, nil, nil, v.state, chips))))
-	v.box = container.NewVBox(v.header, v.unit)
 	v.ExtendBaseWidget(v)
 	return v
 }
@@ -318,14 +245,9 @@ func (v *rowView) choose(i int) {
 // refresh re-shapes its text, and the list calls show on every redraw.
 func (v *rowView) show(r *unitRow, focus, keyboard bool) {
 	v.row = r
-	v.header.Hide()
-	v.unit.Show()
-	if bold := r.unit == "doc"; v.title.TextStyle.Bold != bold {
-		v.title.TextStyle.Bold = bold
-		v.title.Refresh()
-	}
-	setText(v.title, r.title)
-	setText(v.detail, r.detail)
+	setText(v.kind, r.kind)
+	v.title.set(r.title, r.unit == "doc")
+	v.detail.set(r.detail, false)
 	for i, b := range v.chips {
 		if r.task == nil || i >= len(r.task.Labels) {
 			b.Hide()
@@ -372,4 +294,94 @@ func setVisible(o fyne.CanvasObject, on bool) {
 	} else {
 		o.Hide()
 	}
+}
+
+// fitText is one line of text cut with "…" to the width it is given. The
+// cut is found with the text view's cached glyph widths, so it costs no
+// shaping: a Label cut to its width shapes its text again and again, and
+// the label panel redraws rows on every key.
+type fitText struct {
+	widget.BaseWidget
+	full  string
+	bold  bool
+	color fyne.ThemeColorName
+	text  *canvas.Text
+}
+
+func newFitText(c fyne.ThemeColorName) *fitText {
+	t := &fitText{color: c, text: canvas.NewText("", theme.Color(c))}
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+// set changes the text (and weight), redrawing only on a change.
+func (t *fitText) set(s string, bold bool) {
+	if s == t.full && bold == t.bold {
+		return
+	}
+	t.full, t.bold = s, bold
+	t.fit(t.Size().Width - 2*theme.InnerPadding())
+}
+
+func (t *fitText) fit(width float32) {
+	size := theme.TextSize()
+	t.text.TextSize = size
+	t.text.TextStyle.Bold = t.bold
+	t.text.Color = theme.Color(t.color)
+	t.text.Text = cutToWidth(t.full, width, size, t.bold)
+	t.text.Refresh()
+}
+
+// CreateRenderer is part of fyne.Widget.
+func (t *fitText) CreateRenderer() fyne.WidgetRenderer { return &fitTextRenderer{t} }
+
+type fitTextRenderer struct{ t *fitText }
+
+func (r *fitTextRenderer) Layout(size fyne.Size) {
+	inset := theme.InnerPadding() // as a Label insets its text
+	r.t.text.Move(fyne.NewPos(inset, 0))
+	r.t.text.Resize(fyne.NewSize(size.Width-2*inset, size.Height))
+	r.t.fit(size.Width - 2*inset)
+}
+func (r *fitTextRenderer) MinSize() fyne.Size {
+	h := fyne.MeasureText("Mg", theme.TextSize(), fyne.TextStyle{}).Height
+	return fyne.NewSize(20, h+theme.InnerPadding()/2)
+}
+func (r *fitTextRenderer) Refresh()                     { r.t.fit(r.t.Size().Width - 2*theme.InnerPadding()) }
+func (r *fitTextRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.t.text} }
+func (r *fitTextRenderer) Destroy()                     {}
+
+// cutToWidth returns s, or its longest prefix that fits width with "…".
+func cutToWidth(s string, width, size float32, bold bool) string {
+	if width <= 0 {
+		return s
+	}
+	widths := runeWidths(size)
+	scale := float32(1)
+	if bold {
+		scale = 1.06 // bold glyphs are a little wider
+	}
+	ell, ok := widths.get('…')
+	if !ok {
+		ell = widths.measure('…')
+	}
+	var w float32
+	cut := -1
+	for i, r := range s {
+		cw, ok := widths.get(r)
+		if !ok {
+			cw = widths.measure(r)
+		}
+		if cut < 0 && (w+cw)*scale+ell > width {
+			cut = i
+		}
+		w += cw
+		if w*scale > width {
+			if cut <= 0 {
+				return "…"
+			}
+			return s[:cut] + "…"
+		}
+	}
+	return s
 }

@@ -224,8 +224,8 @@ func TestWindowTitleListAndSample(t *testing.T) {
 	if u.article.title.Text != assets.SampleTitle {
 		t.Errorf("article title %q", u.article.title.Text)
 	}
-	if !strings.Contains(u.article.meta.Text, "#1") || !strings.Contains(u.article.meta.Text, "475 words") {
-		t.Errorf("article meta %q", u.article.meta.Text)
+	if !strings.Contains(u.article.meta.Text(), "#1") || !strings.Contains(u.article.meta.Text(), "475 words") {
+		t.Errorf("article meta %q", u.article.meta.Text())
 	}
 	st := u.status.Text
 	if !strings.Contains(st, "1 documents") || !strings.Contains(st, db.Path()) {

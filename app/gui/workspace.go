@@ -185,7 +185,7 @@ func (w *workspace) rows() []*unitRow {
 	l := w.layer
 	for _, t := range w.schema.TasksFor(schema.ScopeDocument) {
 		t := t
-		rows = append(rows, &unitRow{section: "Document", task: &t, unit: annotate.UnitDocument,
+		rows = append(rows, &unitRow{kind: "DOCUMENT", task: &t, unit: annotate.UnitDocument,
 			title: t.Question, detail: "the article as a whole", value: l.Labels[annotate.LabelKey{Task: t.Name, Unit: annotate.UnitDocument}].Value, saved: true})
 	}
 	targetTasks := w.schema.TasksFor(schema.ScopeTarget)
@@ -206,15 +206,12 @@ func (w *workspace) rows() []*unitRow {
 		facts := fmt.Sprintf("%s · %s", tg.Label, plural(len(mentions), "mention"))
 		unit := annotate.TargetUnit(tg.ID)
 		if len(targetTasks) == 0 {
-			rows = append(rows, &unitRow{section: "Targets", unit: unit, title: title, detail: facts, spans: spans, first: first, target: tg.ID, saved: true})
+			rows = append(rows, &unitRow{kind: "TARGET", unit: unit, title: title, detail: facts, spans: spans, first: first, target: tg.ID, saved: true})
 		}
 		for _, t := range targetTasks {
 			t := t
-			section, detail := "Targets", facts+" · "+t.Question
-			if len(targetTasks) == 1 {
-				section, detail = "Targets — "+t.Question, facts // asked once, not on every row
-			}
-			rows = append(rows, &unitRow{section: section, task: &t, unit: unit, title: title, detail: detail,
+			detail := facts + " · " + t.Question
+			rows = append(rows, &unitRow{kind: "TARGET", task: &t, unit: unit, title: title, detail: detail,
 				value: l.Labels[annotate.LabelKey{Task: t.Name, Unit: unit}].Value, spans: spans, first: first, target: tg.ID, saved: true})
 		}
 	}
@@ -232,7 +229,7 @@ func (w *workspace) rows() []*unitRow {
 		}
 		title := clipText(text, 90) + " — " + speaker
 		if len(quoteTasks) == 0 {
-			rows = append(rows, &unitRow{section: "Quotes", unit: unit, title: title, detail: "speaker: " + speaker, spans: spans, first: q.Start, quote: q.ID, saved: true})
+			rows = append(rows, &unitRow{kind: "QUOTE", unit: unit, title: title, detail: "speaker: " + speaker, spans: spans, first: q.Start, quote: q.ID, saved: true})
 		}
 		for _, t := range quoteTasks {
 			t := t
@@ -241,7 +238,7 @@ func (w *workspace) rows() []*unitRow {
 			if towards == 0 && t.Towards == schema.TowardsQuoteTarget {
 				towards = l.QuoteTarget(q, w.paragraph(q.Start, q.End))
 			}
-			rows = append(rows, &unitRow{section: "Quotes", task: &t, unit: unit, title: title,
+			rows = append(rows, &unitRow{kind: "QUOTE", task: &t, unit: unit, title: title,
 				detail: w.towardsText(&t, towards), value: v.Value, towards: towards, spans: spans, first: q.Start, quote: q.ID, saved: true})
 		}
 	}

@@ -704,8 +704,8 @@ func TestWorkspaceAcceptRejectUnits(t *testing.T) {
 	if !wsHasRow(u, annotate.TargetUnit(wsTUnitedStates)) {
 		t.Error("an accepted target left the rows")
 	}
-	if !strings.Contains(u.article.meta.Text, "7 kept") {
-		t.Errorf("summary %q, want 7 kept", u.article.meta.Text)
+	if !strings.Contains(u.article.meta.Text(), "7 kept") {
+		t.Errorf("summary %q, want 7 kept", u.article.meta.Text())
 	}
 
 	at := wsRowOf(t, u, annotate.TargetUnit(wsTIndia))
