@@ -178,10 +178,18 @@ func ftsQuery(filter string) string {
 	if len(terms) == 0 {
 		return ""
 	}
-	// The last word is a prefix while it is being typed; a single letter is
-	// not (every word starting with it would match, and slowly).
-	if last := filter[len(filter)-1]; last != ' ' && utf8.RuneCountInString(terms[len(terms)-1]) > 3 {
-		terms[len(terms)-1] += "*"
+	// The last word is a prefix while it is being typed. A first letter
+	// alone does not filter yet: every word starting with it would match
+	// (slowly), and a whole-word match would empty the list mid-word.
+	if last := filter[len(filter)-1]; last != ' ' {
+		if utf8.RuneCountInString(terms[len(terms)-1]) <= 3 { // one letter and its quotes
+			terms = terms[:len(terms)-1]
+		} else {
+			terms[len(terms)-1] += "*"
+		}
+	}
+	if len(terms) == 0 {
+		return ""
 	}
 	return strings.Join(terms, " ")
 }
