@@ -457,7 +457,14 @@ func (db *DB) DecideTarget(ctx context.Context, annID, docID, targetID int64, d 
 }
 
 func spanIDs(rec *recorder, q string, args ...any) ([]int64, error) {
-	rows, err := rec.tx.QueryContext(rec.ctx, q, args...)
+	return queryIDs(rec.ctx, rec.tx, q, args...)
+}
+
+// queryIDs runs a query that selects one id column and returns the ids.
+func queryIDs(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -173,20 +173,11 @@ func (db *DB) IDsToPretag(ctx context.Context, engine string, redo bool) ([]int6
 	if redo {
 		q = `SELECT id FROM documents WHERE ? IS NOT NULL ORDER BY id`
 	}
-	rows, err := db.sql.QueryContext(ctx, q, engine)
+	ids, err := queryIDs(ctx, db.sql, q, engine)
 	if err != nil {
 		return nil, fmt.Errorf("documents to pre-tag: %w", err)
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, nil
 }
 
 // Text returns a document's text alone.
