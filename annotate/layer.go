@@ -192,6 +192,24 @@ func (l *Layer) mostMentioned(start, end int) int64 {
 	return best
 }
 
+// TargetNamed returns the live target called name, or one with a mention
+// whose text is name (text gives a span's text), else 0: where a new
+// mention of a known name belongs.
+func (l *Layer) TargetNamed(name string, text func(start, end int) string) int64 {
+	n := NormalName(name)
+	for _, t := range l.LiveTargets() {
+		if NormalName(t.Name) == n {
+			return t.ID
+		}
+		for _, m := range l.Mentions(t.ID) {
+			if NormalName(text(m.Start, m.End)) == n {
+				return t.ID
+			}
+		}
+	}
+	return 0
+}
+
 // Counts tallies the annotator's decisions on suggestions.
 func (l *Layer) Counts() map[Decision]int {
 	c := map[Decision]int{}

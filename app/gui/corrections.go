@@ -3,7 +3,6 @@ package gui
 import (
 	"context"
 	"fmt"
-	"unicode"
 
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
@@ -28,7 +27,7 @@ func (w *workspace) entityLabel(label string) {
 		w.apply(w.ui.db.EditSpan(ctx, w.ann.ID, w.doc.ID, w.selSpan, store.SpanEdit{Label: &label}))
 	case w.selText[1] > w.selText[0]:
 		name := w.slice(w.selText[0], w.selText[1])
-		target := w.targetNamed(name)
+		target := w.layer.TargetNamed(name, w.slice)
 		id, _, err := w.ui.db.AddSpan(ctx, w.ann.ID, w.doc.ID, annotate.Span{Kind: annotate.KindEntity,
 			Start: w.selText[0], End: w.selText[1], Label: label, TargetID: target}, name)
 		if err != nil {
@@ -40,22 +39,6 @@ func (w *workspace) entityLabel(label string) {
 		return
 	}
 	w.reload()
-}
-
-// targetNamed finds a live target with this name or alias-like text.
-func (w *workspace) targetNamed(name string) int64 {
-	n := annotate.NormalName(name)
-	for _, t := range w.layer.LiveTargets() {
-		if annotate.NormalName(t.Name) == n {
-			return t.ID
-		}
-		for _, m := range w.layer.Mentions(t.ID) {
-			if annotate.NormalName(w.slice(m.Start, m.End)) == n {
-				return t.ID
-			}
-		}
-	}
-	return 0
 }
 
 // newQuote makes the text selection a quote of the annotator's own.
@@ -222,13 +205,13 @@ func (w *workspace) moved(a action, start, end int) (int, int, bool) {
 	s0, e0 := start, end
 	switch a {
 	case actGrowEnd:
-		end = nextTokenEnd(w.runes, end)
+		end = annotate.NextTokenEnd(w.runes, end)
 	case actShrinkEnd:
-		end = prevTokenEnd(w.runes, end, start)
+		end = annotate.PrevTokenEnd(w.runes, end, start)
 	case actGrowStart:
-		start = prevTokenStart(w.runes, start)
+		start = annotate.PrevTokenStart(w.runes, start)
 	case actShrinkStrt:
-		start = nextTokenStart(w.runes, start, end)
+		start = annotate.NextTokenStart(w.runes, start, end)
 	}
 	return start, end, (start != s0 || end != e0) && end > start
 }
@@ -240,10 +223,8 @@ func (w *workspace) moveSelection(a action) {
 		if r := w.panel.current(); r != nil && r.first > 0 {
 			at = r.first
 		}
-		for at < len(w.runes) && tokenClass(w.runes[at]) == 0 {
-			at++
-		}
-		w.selText = [2]int{at, nextTokenEnd(w.runes, at)}
+		at = annotate.SkipSpace(w.runes, at)
+		w.selText = [2]int{at, annotate.NextTokenEnd(w.runes, at)}
 		if w.selText[1] <= w.selText[0] {
 			w.selText = [2]int{}
 		}
@@ -252,90 +233,4 @@ func (w *workspace) moveSelection(a action) {
 	}
 	w.ui.article.text.ScrollToOffset(w.selText[0])
 	w.focusChanged()
-}
-
-// Tokens are runs of letters and digits, or single other non-space
-// characters.
-
-func tokenClass(r rune) int {
-	switch {
-	case unicode.IsSpace(r):
-		return 0
-	case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
-		return 1
-	}
-	return 2
-}
-
-// nextTokenEnd returns the end of the token after offset end.
-func nextTokenEnd(rs []rune, end int) int {
-	i := end
-	for i < len(rs) && tokenClass(rs[i]) == 0 {
-		i++
-	}
-	if i >= len(rs) {
-		return end
-	}
-	c := tokenClass(rs[i])
-	i++
-	for c == 1 && i < len(rs) && tokenClass(rs[i]) == 1 {
-		i++
-	}
-	return i
-}
-
-// prevTokenEnd returns the end of the token before the last one in
-// [floor, end), never at or below floor.
-func prevTokenEnd(rs []rune, end, floor int) int {
-	i := end
-	if i > 0 && tokenClass(rs[i-1]) == 1 {
-		for i > floor && tokenClass(rs[i-1]) == 1 {
-			i--
-		}
-	} else if i > floor {
-		i--
-	}
-	for i > floor && tokenClass(rs[i-1]) == 0 {
-		i--
-	}
-	if i <= floor {
-		return end
-	}
-	return i
-}
-
-// prevTokenStart returns the start of the token before offset start.
-func prevTokenStart(rs []rune, start int) int {
-	i := start
-	for i > 0 && tokenClass(rs[i-1]) == 0 {
-		i--
-	}
-	if i == 0 {
-		return start
-	}
-	c := tokenClass(rs[i-1])
-	i--
-	for c == 1 && i > 0 && tokenClass(rs[i-1]) == 1 {
-		i--
-	}
-	return i
-}
-
-// nextTokenStart returns the start of the second token in [start, ceil).
-func nextTokenStart(rs []rune, start, ceil int) int {
-	i := start
-	if i < len(rs) && tokenClass(rs[i]) == 1 {
-		for i < ceil && tokenClass(rs[i]) == 1 {
-			i++
-		}
-	} else if i < ceil {
-		i++
-	}
-	for i < ceil && tokenClass(rs[i]) == 0 {
-		i++
-	}
-	if i >= ceil {
-		return start
-	}
-	return i
 }

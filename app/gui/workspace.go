@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -236,7 +235,7 @@ func (w *workspace) rows() []*unitRow {
 			v := l.Labels[annotate.LabelKey{Task: t.Name, Unit: unit}]
 			towards := v.Towards
 			if towards == 0 && t.Towards == schema.TowardsQuoteTarget {
-				towards = l.QuoteTarget(q, w.paragraph(q.Start, q.End))
+				towards = l.QuoteTarget(q, annotate.Paragraph(w.runes, q.Start, q.End))
 			}
 			rows = append(rows, &unitRow{kind: "QUOTE", task: &t, unit: unit, title: title,
 				detail: w.towardsText(&t, towards), value: v.Value, towards: towards, spans: spans, first: q.Start, quote: q.ID, saved: true})
@@ -262,17 +261,6 @@ func (w *workspace) towardsText(t *schema.Task, towards int64) string {
 		}
 	}
 	return t.Question
-}
-
-// paragraph returns the bounds of the paragraph(s) holding [start, end).
-func (w *workspace) paragraph(start, end int) [2]int {
-	for start > 0 && w.runes[start-1] != '\n' {
-		start--
-	}
-	for end < len(w.runes) && w.runes[end] != '\n' {
-		end++
-	}
-	return [2]int{start, end}
 }
 
 func (w *workspace) slice(start, end int) string {
@@ -714,18 +702,11 @@ func (w *workspace) selected(start, end int) {
 	if w.layer == nil || end > len(w.runes) || start >= end {
 		return
 	}
-	for start > 0 && isWordRune(w.runes[start-1]) && isWordRune(w.runes[start]) {
-		start--
-	}
-	for end < len(w.runes) && end > 0 && isWordRune(w.runes[end-1]) && isWordRune(w.runes[end]) {
-		end++
-	}
+	start, end = annotate.SnapToWords(w.runes, start, end)
 	w.selText, w.selSpan = [2]int{start, end}, 0
 	w.focusChanged()
 	w.refocus()
 }
-
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // plural writes "1 mention", "2 mentions".
 func plural(n int, word string) string {
