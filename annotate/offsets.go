@@ -57,9 +57,6 @@ func (x *OffsetIndex) Len() (bytes, runes, utf16 int) { return x.bytes, x.runes,
 // RuneLen reports the text's length in code points.
 func (x *OffsetIndex) RuneLen() int { return x.runes }
 
-// ASCII reports whether all three offset kinds coincide.
-func (x *OffsetIndex) ASCII() bool { return len(x.anchors) == 0 }
-
 // ByteToRune converts a byte offset to a code point offset.
 func (x *OffsetIndex) ByteToRune(b int) int {
 	k := sort.Search(len(x.anchors), func(i int) bool { return int(x.anchors[i].b) >= b })

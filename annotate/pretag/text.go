@@ -27,11 +27,6 @@ func runeAt(text string, i int) rune {
 
 func isWordRune(r rune) bool { return r >= 0 && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
 
-// wordBoundary reports whether [s,e) is delimited by non-word characters.
-func wordBoundary(text string, s, e int) bool {
-	return !isWordRune(runeBefore(text, s)) && !isWordRune(runeAt(text, e))
-}
-
 func isUpperStart(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
 	return unicode.IsUpper(r)

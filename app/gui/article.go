@@ -43,6 +43,9 @@ func (v *articleView) showDoc(d annotate.Document, summary string) {
 	v.title.SetText(d.Title)
 	v.words = annotate.Words(d.Text)
 	v.source = d.Source
+	if d.URL != "" {
+		v.source += " · " + d.URL
+	}
 	v.setSummary(summary)
 }
 
@@ -51,14 +54,9 @@ func (v *articleView) setSummary(summary string) {
 	v.meta.SetText(fmt.Sprintf("#%d · %d words · %s · %s", v.docID, v.words, summary, v.source))
 }
 
+// show shows a document with its suggestions, before anyone is labelling.
 func (v *articleView) show(d annotate.Document, r *pretag.Result, tagged bool) {
-	v.docID = d.ID
-	v.title.SetText(d.Title)
-	meta := fmt.Sprintf("#%d · %d words · %s · %s", d.ID, annotate.Words(d.Text), summarise(r, tagged), d.Source)
-	if d.URL != "" {
-		meta += " · " + d.URL
-	}
-	v.meta.SetText(meta)
+	v.showDoc(d, summarise(r, tagged))
 	v.text.SetText(d.Text, highlightsFor(r))
 }
 

@@ -138,10 +138,6 @@ func (p *LabelPanel) setRows(rows []*unitRow, focus int) {
 	}
 }
 
-// resetHeights is called after a text size change: the list re-measures
-// its template on refresh.
-func (p *LabelPanel) resetHeights() {}
-
 // setRow redraws one row from its state.
 func (p *LabelPanel) setRow(r *unitRow) {
 	if i := p.indexOf(r); i >= 0 {
@@ -285,14 +281,6 @@ func (v *rowView) show(r *unitRow, focus, keyboard bool) {
 func setText(l *widget.Label, text string) {
 	if l.Text != text {
 		l.SetText(text)
-	}
-}
-
-func setVisible(o fyne.CanvasObject, on bool) {
-	if on {
-		o.Show()
-	} else {
-		o.Hide()
 	}
 }
 

@@ -280,9 +280,6 @@ func (u *UI) refocus() { u.withWorkspace(func(w *workspace) { w.refocus() }) }
 
 func (u *UI) zoom(step int) {
 	u.theme.zoom(u.app, step)
-	if u.ws != nil {
-		u.ws.panel.resetHeights()
-	}
 	if u.ws != nil && u.ws.layer != nil {
 		u.ws.reload()
 	}

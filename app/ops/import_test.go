@@ -139,15 +139,6 @@ func wantError(t testing.TB, sum ops.ImportSummary, file string, parts ...string
 	}
 }
 
-// byTitle indexes documents by title.
-func byTitle(ds []annotate.Document) map[string]annotate.Document {
-	m := map[string]annotate.Document{}
-	for _, d := range ds {
-		m[d.Title] = d
-	}
-	return m
-}
-
 // --- each format ---------------------------------------------------------
 
 func TestNewProjectHoldsTheSample(t *testing.T) {

@@ -17,13 +17,10 @@ import (
 	"github.com/slant-annotate/slant/store"
 )
 
-// DefaultProjectPath is the project used when none is named: default.slant
-// in the user's configuration folder.
-func DefaultProjectPath() (string, error) { return defaultProjectPath(os.Getenv) }
-
-// defaultProjectPath reads the configuration folder from getenv where the
-// platform keeps it in the environment (XDG on Linux and BSDs), so that a
-// command run in-process sees the same environment as its flags.
+// defaultProjectPath is the project used when none is named: default.slant
+// in the user's configuration folder. It reads that folder from getenv
+// where the platform keeps it in the environment (XDG on Linux and BSDs),
+// so that a command run in-process sees the same environment as its flags.
 func defaultProjectPath(getenv func(string) string) (string, error) {
 	dir := ""
 	switch runtime.GOOS {
