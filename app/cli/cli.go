@@ -135,3 +135,17 @@ func ParseFlags(fs *flag.FlagSet, args []string) ([]string, int) {
 		args = args[1:]
 	}
 }
+
+// ParseArgs is ParseFlags for a command that takes exactly n arguments: a
+// different count prints the command's usage and gives status 2.
+func ParseArgs(fs *flag.FlagSet, args []string, n int) ([]string, int) {
+	pos, status := ParseFlags(fs, args)
+	if status >= 0 {
+		return nil, status
+	}
+	if len(pos) != n {
+		fs.Usage()
+		return nil, 2
+	}
+	return pos, -1
+}

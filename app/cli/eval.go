@@ -26,13 +26,9 @@ func runEval(env *Env, args []string) int {
 	split := fs.String("split", "train,dev", "PolNeAR splits to measure, comma-separated")
 	workers := fs.Int("workers", 0, "tagging workers (default: one per CPU)")
 	noBase := fs.Bool("no-baseline", false, "do not measure raw prose")
-	rest, code := ParseFlags(fs, args)
+	_, code := ParseArgs(fs, args, 0)
 	if code >= 0 {
 		return code
-	}
-	if len(rest) > 0 {
-		fs.Usage()
-		return 2
 	}
 	dir := *data
 	if dir == "" {

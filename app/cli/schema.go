@@ -63,13 +63,9 @@ func runSchemaShow(env *Env, c *Command, args []string) int {
 	db := projectFlag(fs)
 	version := fs.Int("version", 0, "show this version (default: the current one)")
 	def := fs.Bool("default", false, "print the built-in default schema, with comments explaining the format (no project needed)")
-	pos, status := ParseFlags(fs, args)
+	_, status := ParseArgs(fs, args, 0)
 	if status >= 0 {
 		return status
-	}
-	if len(pos) > 0 {
-		fs.Usage()
-		return 2
 	}
 	if *def {
 		env.Stdout.Write(assets.DefaultSchema)
@@ -128,13 +124,9 @@ func readSchemaFile(env *Env, cmd, file string) (*schema.Schema, bool) {
 
 func runSchemaCheck(env *Env, c *Command, args []string) int {
 	fs := NewFlags(env, c)
-	pos, status := ParseFlags(fs, args)
+	pos, status := ParseArgs(fs, args, 1)
 	if status >= 0 {
 		return status
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return 2
 	}
 	s, ok := readSchemaFile(env, c.Name, pos[0])
 	if !ok {
@@ -166,13 +158,9 @@ func plural(n int, word string) string {
 func runSchemaSet(env *Env, c *Command, args []string) int {
 	fs := NewFlags(env, c)
 	db := projectFlag(fs)
-	pos, status := ParseFlags(fs, args)
+	pos, status := ParseArgs(fs, args, 1)
 	if status >= 0 {
 		return status
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return 2
 	}
 	s, ok := readSchemaFile(env, c.Name, pos[0])
 	if !ok {
@@ -198,13 +186,9 @@ func runSchemaVersions(env *Env, c *Command, args []string) int {
 	fs := NewFlags(env, c)
 	db := projectFlag(fs)
 	asJSON := fs.Bool("json", false, "print a JSON array")
-	pos, status := ParseFlags(fs, args)
+	_, status := ParseArgs(fs, args, 0)
 	if status >= 0 {
 		return status
-	}
-	if len(pos) > 0 {
-		fs.Usage()
-		return 2
 	}
 	project, ok := openProject(env, *db, true)
 	if !ok {

@@ -22,13 +22,9 @@ func runShow(env *Env, c *Command, args []string) int {
 	fs := NewFlags(env, c)
 	db := projectFlag(fs)
 	asJSON := fs.Bool("json", false, "print a JSON object with the text and what is known about the document")
-	rest, status := ParseFlags(fs, args)
+	rest, status := ParseArgs(fs, args, 1)
 	if status >= 0 {
 		return status
-	}
-	if len(rest) != 1 {
-		fs.Usage()
-		return 2
 	}
 	id, err := strconv.ParseInt(rest[0], 10, 64)
 	if err != nil {
