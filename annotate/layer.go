@@ -38,6 +38,13 @@ type Span struct {
 	HasSpeaker               bool
 	SuggestionID             int64 // the suggestion it came from; 0 if added
 	Decision                 Decision
+	// Cue is a quote's cue ("said"), when known (brat attributions);
+	// HasCue is false otherwise.
+	CueStart, CueEnd int
+	HasCue           bool
+	// Fragments are the pieces of a discontinuous quote, in order, within
+	// [Start, End); nil for a quote in one piece.
+	Fragments [][2]int
 }
 
 // Live reports whether the span counts (it was not rejected).
@@ -50,6 +57,10 @@ type Target struct {
 	Label   string
 	Deleted bool
 }
+
+// GoldAnnotator is the reserved annotator whose layer holds adjudicated
+// labels: written like any other layer, with who decided in the event log.
+const GoldAnnotator = "gold"
 
 // Unit keys: what a label is about.
 const UnitDocument = "doc"

@@ -28,7 +28,7 @@ var tables = map[string]tableDef{
 	},
 	"layer_spans": {
 		cols: []string{"id", "doc_id", "annotator_id", "kind", "start", "end", "label", "target_id",
-			"speaker_start", "speaker_end", "suggestion_id", "decision"},
+			"speaker_start", "speaker_end", "suggestion_id", "decision", "cue_start", "cue_end", "fragments"},
 		key: []string{"id"},
 	},
 	"layer_targets": {

@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,21 +14,51 @@ import (
 	"github.com/slant-annotate/slant/annotate"
 )
 
-// Annotator is a person who labels.
+// Annotator is a person who labels, or the reserved annotator gold.
 type Annotator struct {
 	ID   int64
 	Name string
+	// UID is a random id made when the annotator was created, so that two
+	// people under one name are told apart when projects are merged.
+	UID string
+	// Unblinded is when they first saw other annotators' labels (opened
+	// the review); empty while they are blind.
+	Unblinded string
+}
+
+// ErrReservedName refuses a person's name that Slant reserves (gold).
+var ErrReservedName = errors.New("reserved name")
+
+const annotatorCols = "id, name, coalesce(uid, ''), coalesce(unblinded_at, '')"
+
+func scanAnnotator(s interface{ Scan(...any) error }) (Annotator, error) {
+	var a Annotator
+	err := s.Scan(&a.ID, &a.Name, &a.UID, &a.Unblinded)
+	return a, err
 }
 
 // EnsureAnnotator returns the annotator with name (case-insensitive),
-// adding them on first use.
+// adding them, with a new random id, on first use. The name gold is
+// reserved for adjudicated labels (see Gold).
 func (db *DB) EnsureAnnotator(ctx context.Context, name string) (Annotator, error) {
 	name = strings.TrimSpace(name)
+	if strings.EqualFold(name, annotate.GoldAnnotator) {
+		return Annotator{}, fmt.Errorf("%q is reserved for adjudicated labels; choose another name: %w", name, ErrReservedName)
+	}
+	return db.ensureAnnotator(ctx, name)
+}
+
+// Gold returns the reserved annotator gold, whose layer holds the labels a
+// reviewer decided, adding it on first use.
+func (db *DB) Gold(ctx context.Context) (Annotator, error) {
+	return db.ensureAnnotator(ctx, annotate.GoldAnnotator)
+}
+
+func (db *DB) ensureAnnotator(ctx context.Context, name string) (Annotator, error) {
 	if name == "" {
 		return Annotator{}, errors.New("an annotator needs a name")
 	}
-	a := Annotator{Name: name}
-	err := db.sql.QueryRowContext(ctx, "SELECT id, name FROM annotators WHERE name = ?", name).Scan(&a.ID, &a.Name)
+	a, err := scanAnnotator(db.sql.QueryRowContext(ctx, "SELECT "+annotatorCols+" FROM annotators WHERE name = ?", name))
 	if err == nil {
 		return a, nil
 	}
@@ -35,7 +68,8 @@ func (db *DB) EnsureAnnotator(ctx context.Context, name string) (Annotator, erro
 	if err := db.writable(); err != nil {
 		return a, fmt.Errorf("add annotator %s: %w", name, err)
 	}
-	res, err := db.sql.ExecContext(ctx, "INSERT INTO annotators(name, created_at) VALUES (?, ?)", name, now())
+	a = Annotator{Name: name, UID: NewUID()}
+	res, err := db.sql.ExecContext(ctx, "INSERT INTO annotators(name, created_at, uid) VALUES (?, ?, ?)", name, now(), a.UID)
 	if err != nil {
 		return a, fmt.Errorf("add annotator %s: %w", name, err)
 	}
@@ -43,32 +77,54 @@ func (db *DB) EnsureAnnotator(ctx context.Context, name string) (Annotator, erro
 	return a, err
 }
 
+// NewUID returns a new random annotator id: 16 hex digits.
+func NewUID() string {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("store: no randomness: " + err.Error())
+	}
+	return hex.EncodeToString(b[:])
+}
+
 // FindAnnotator returns the annotator with name, without adding one.
 func (db *DB) FindAnnotator(ctx context.Context, name string) (Annotator, error) {
-	a := Annotator{}
-	err := db.sql.QueryRowContext(ctx, "SELECT id, name FROM annotators WHERE name = ?", strings.TrimSpace(name)).Scan(&a.ID, &a.Name)
+	a, err := scanAnnotator(db.sql.QueryRowContext(ctx, "SELECT "+annotatorCols+" FROM annotators WHERE name = ?", strings.TrimSpace(name)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, fmt.Errorf("no annotator named %q in this project: %w", name, ErrNotFound)
 	}
 	return a, err
 }
 
-// Annotators lists everyone who has labelled in the project.
+// Annotators lists everyone who has labelled in the project (gold
+// included, when a reviewer has decided anything).
 func (db *DB) Annotators(ctx context.Context) ([]Annotator, error) {
-	rows, err := db.sql.QueryContext(ctx, "SELECT id, name FROM annotators ORDER BY name")
+	rows, err := db.sql.QueryContext(ctx, "SELECT "+annotatorCols+" FROM annotators ORDER BY name")
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []Annotator
 	for rows.Next() {
-		var a Annotator
-		if err := rows.Scan(&a.ID, &a.Name); err != nil {
+		a, err := scanAnnotator(rows)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// Unblind records that an annotator has seen other annotators' labels
+// (opened the review), once: agreement reports them as not blind from then.
+func (db *DB) Unblind(ctx context.Context, annID int64) error {
+	if err := db.writable(); err != nil {
+		return err
+	}
+	_, err := db.sql.ExecContext(ctx, "UPDATE annotators SET unblinded_at = ? WHERE id = ? AND unblinded_at IS NULL", now(), annID)
+	if err != nil {
+		return fmt.Errorf("record that annotator %d has seen others' labels: %w", annID, err)
+	}
+	return nil
 }
 
 func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
@@ -98,23 +154,16 @@ func (db *DB) Layer(ctx context.Context, docID, annID int64) (*annotate.Layer, e
 		l.Targets = append(l.Targets, t)
 	}
 	rows.Close()
-	rows, err = db.sql.QueryContext(ctx, `SELECT id, kind, start, end, label, coalesce(target_id, 0),
-		speaker_start, speaker_end, coalesce(suggestion_id, 0), decision
+	rows, err = db.sql.QueryContext(ctx, `SELECT `+spanCols+`
 		FROM layer_spans WHERE doc_id = ? AND annotator_id = ? ORDER BY start, end DESC, id`, docID, annID)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
-		var s annotate.Span
-		var ss, se sql.NullInt64
-		var decision string
-		if err := rows.Scan(&s.ID, &s.Kind, &s.Start, &s.End, &s.Label, &s.TargetID, &ss, &se, &s.SuggestionID, &decision); err != nil {
+		s, err := scanSpan(rows)
+		if err != nil {
 			rows.Close()
 			return nil, err
-		}
-		s.Decision = annotate.Decision(decision)
-		if ss.Valid && se.Valid {
-			s.SpeakerStart, s.SpeakerEnd, s.HasSpeaker = int(ss.Int64), int(se.Int64), true
 		}
 		l.Spans = append(l.Spans, s)
 	}
@@ -139,6 +188,57 @@ func (db *DB) Layer(ctx context.Context, docID, annID int64) (*annotate.Layer, e
 		return nil, err
 	}
 	return l, nil
+}
+
+// spanCols are the layer_spans columns scanSpan reads, in its order.
+const spanCols = `id, kind, start, end, label, coalesce(target_id, 0), speaker_start, speaker_end,
+	coalesce(suggestion_id, 0), decision, cue_start, cue_end, fragments`
+
+// scanSpan reads one span selected with spanCols.
+func scanSpan(rows interface{ Scan(...any) error }, extra ...any) (annotate.Span, error) {
+	var s annotate.Span
+	var ss, se, cs, ce sql.NullInt64
+	var decision string
+	var frags sql.NullString
+	dest := append([]any{&s.ID, &s.Kind, &s.Start, &s.End, &s.Label, &s.TargetID, &ss, &se, &s.SuggestionID, &decision, &cs, &ce, &frags}, extra...)
+	if err := rows.Scan(dest...); err != nil {
+		return s, err
+	}
+	s.Decision = annotate.Decision(decision)
+	if ss.Valid && se.Valid {
+		s.SpeakerStart, s.SpeakerEnd, s.HasSpeaker = int(ss.Int64), int(se.Int64), true
+	}
+	if cs.Valid && ce.Valid {
+		s.CueStart, s.CueEnd, s.HasCue = int(cs.Int64), int(ce.Int64), true
+	}
+	if frags.Valid && frags.String != "" {
+		if err := json.Unmarshal([]byte(frags.String), &s.Fragments); err != nil {
+			return s, fmt.Errorf("span %d: fragments %q: %w", s.ID, frags.String, err)
+		}
+	}
+	return s, nil
+}
+
+// spanRow is the layer_spans row of s for the event log's recorder.
+func spanRow(docID, annID int64, s annotate.Span, target any) row {
+	var ss, se, cs, ce, frags, sugg any
+	if s.HasSpeaker {
+		ss, se = int64(s.SpeakerStart), int64(s.SpeakerEnd)
+	}
+	if s.HasCue {
+		cs, ce = int64(s.CueStart), int64(s.CueEnd)
+	}
+	if len(s.Fragments) > 0 {
+		js, _ := json.Marshal(s.Fragments)
+		frags = string(js)
+	}
+	if s.SuggestionID != 0 {
+		sugg = s.SuggestionID
+	}
+	return row{"doc_id": docID, "annotator_id": annID, "kind": s.Kind,
+		"start": int64(s.Start), "end": int64(s.End), "label": s.Label, "target_id": target,
+		"speaker_start": ss, "speaker_end": se, "suggestion_id": sugg, "decision": string(s.Decision),
+		"cue_start": cs, "cue_end": ce, "fragments": frags}
 }
 
 // seedLayer copies a document's suggestions into an annotator's layer the
@@ -384,14 +484,9 @@ func (db *DB) AddSpan(ctx context.Context, annID, docID int64, s annotate.Span, 
 			}
 			target = tid
 		}
-		var ss, se any
-		if s.HasSpeaker {
-			ss, se = int64(s.SpeakerStart), int64(s.SpeakerEnd)
-		}
+		s.SuggestionID, s.Decision = 0, annotate.Added
 		var err error
-		id, err = rec.insert("layer_spans", row{"doc_id": docID, "annotator_id": annID, "kind": s.Kind,
-			"start": int64(s.Start), "end": int64(s.End), "label": s.Label, "target_id": target,
-			"speaker_start": ss, "speaker_end": se, "suggestion_id": nil, "decision": string(annotate.Added)})
+		id, err = rec.insert("layer_spans", spanRow(docID, annID, s, target))
 		if err != nil {
 			return err
 		}

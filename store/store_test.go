@@ -45,8 +45,12 @@ func addDocs(t *testing.T, db *DB, docs ...annotate.Document) *Batch {
 func TestOpenCreatesProjectWithPragmas(t *testing.T) {
 	db, path := openTemp(t)
 	ctx := context.Background()
-	if v, _ := db.SchemaVersion(ctx); v != 6 {
-		t.Fatalf("schema version %d, want 6", v)
+	ms, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := db.SchemaVersion(ctx); v != len(ms) || v < 7 {
+		t.Fatalf("schema version %d, want %d (every migration)", v, len(ms))
 	}
 	var mode string
 	var fk, sync int
