@@ -56,6 +56,10 @@ type Target struct {
 	Name    string
 	Label   string
 	Deleted bool
+	// Suggestion is the suggested target it was seeded from, as its
+	// position in the engine's list plus one; 0 for a target the
+	// annotator made (added, split off).
+	Suggestion int
 }
 
 // GoldAnnotator is the reserved annotator whose layer holds adjudicated

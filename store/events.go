@@ -215,6 +215,12 @@ type Event struct {
 // event log as one action, and clears the redo stack: the action is
 // committed to disk (synchronous=FULL) before mutate returns.
 func (db *DB) mutate(ctx context.Context, annID, docID int64, action string, fn func(rec *recorder) error) (Event, error) {
+	return db.mutateBy(ctx, annID, 0, docID, action, fn)
+}
+
+// mutateBy is mutate for an action that byID takes on annID's layer (a
+// reviewer deciding gold); byID 0 is annID themselves.
+func (db *DB) mutateBy(ctx context.Context, annID, byID, docID int64, action string, fn func(rec *recorder) error) (Event, error) {
 	if err := db.writable(); err != nil {
 		return Event{}, err
 	}
@@ -238,8 +244,12 @@ func (db *DB) mutate(ctx context.Context, annID, docID int64, action string, fn 
 	if err != nil {
 		return Event{}, err
 	}
-	res, err := tx.ExecContext(ctx, "INSERT INTO events(annotator_id, doc_id, at, action, changes) VALUES (?, ?, ?, ?, ?)",
-		annID, docID, ev.At.Format(time.RFC3339Nano), action, string(changes))
+	var by any
+	if byID != 0 {
+		by = byID
+	}
+	res, err := tx.ExecContext(ctx, "INSERT INTO events(annotator_id, doc_id, at, action, changes, by_annotator) VALUES (?, ?, ?, ?, ?, ?)",
+		annID, docID, ev.At.Format(time.RFC3339Nano), action, string(changes), by)
 	if err != nil {
 		return Event{}, err
 	}

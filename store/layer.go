@@ -140,14 +140,14 @@ func (db *DB) Layer(ctx context.Context, docID, annID int64) (*annotate.Layer, e
 		}
 	}
 	l := &annotate.Layer{DocID: docID, AnnotatorID: annID, Labels: map[annotate.LabelKey]annotate.LabelValue{}, Status: annotate.StatusToDo}
-	rows, err := db.sql.QueryContext(ctx, `SELECT id, name, label, deleted FROM layer_targets
+	rows, err := db.sql.QueryContext(ctx, `SELECT id, name, label, deleted, coalesce(suggested_ord + 1, 0) FROM layer_targets
 		WHERE doc_id = ? AND annotator_id = ? ORDER BY id`, docID, annID)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
 		var t annotate.Target
-		if err := rows.Scan(&t.ID, &t.Name, &t.Label, &t.Deleted); err != nil {
+		if err := rows.Scan(&t.ID, &t.Name, &t.Label, &t.Deleted, &t.Suggestion); err != nil {
 			rows.Close()
 			return nil, err
 		}

@@ -1,0 +1,281 @@
+package review
+
+import (
+	"sort"
+
+	"github.com/slant-annotate/slant/annotate"
+	"github.com/slant-annotate/slant/annotate/schema"
+)
+
+// Doc is one document with its layers: one per annotator of the Set (nil
+// where that annotator does not count on it), then gold's layer (or nil)
+// when the Set has gold.
+type Doc struct {
+	ID     int64
+	Title  string
+	Text   string
+	Layers []*annotate.Layer
+}
+
+// Set is what is compared: the schema, the annotators, and their layers of
+// every document that at least one of them counts on.
+type Set struct {
+	Schema     *schema.Schema
+	Annotators []string
+	// Gold says each Doc has one more layer, last: the reserved annotator
+	// gold's (nil where nothing was decided).
+	Gold bool
+	Docs []Doc
+}
+
+// Item is one task's unit in one document, with each annotator's value.
+type Item struct {
+	Doc   int // index in Set.Docs
+	DocID int64
+	Task  string
+	Unit  Unit
+	// Values has one value per annotator; "" is missing.
+	Values []string
+	// Towards, for a stance task, has for each annotator the matched target
+	// (index in the document's Matched.Targets) their stance is towards,
+	// or -1.
+	Towards []int
+	// TowardsDiffer is set when annotators' stances are towards different
+	// targets: only the values towards the most common one are compared.
+	TowardsDiffer bool
+	// Gold is the decided value ("" while undecided) and GoldTowards its
+	// target (-1 if none).
+	Gold        string
+	GoldTowards int
+}
+
+// Compared returns the values that are compared: for a stance task whose
+// annotators chose different targets, those towards the most common target
+// (the others are missing).
+func (it *Item) Compared() []string {
+	if !it.TowardsDiffer {
+		return it.Values
+	}
+	mode := it.ModalTowards()
+	out := make([]string, len(it.Values))
+	for i, v := range it.Values {
+		if v != "" && it.Towards[i] == mode {
+			out[i] = v
+		}
+	}
+	return out
+}
+
+// ModalTowards is the target most annotators' stance is towards (the
+// first on a tie), or -1.
+func (it *Item) ModalTowards() int {
+	if it.Towards == nil {
+		return -1
+	}
+	counts := map[int]int{}
+	best, bestN := -1, 0
+	for i, v := range it.Values {
+		if v == "" {
+			continue
+		}
+		t := it.Towards[i]
+		counts[t]++
+		if counts[t] > bestN {
+			best, bestN = t, counts[t]
+		}
+	}
+	return best
+}
+
+// Valued counts the annotators with a value.
+func (it *Item) Valued() int {
+	n := 0
+	for _, v := range it.Values {
+		if v != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// Majority is the value more annotators gave than any other (and its
+// target), or "" on a tie or when no one gave one.
+func (it *Item) Majority() (string, int) {
+	counts := map[string]int{}
+	for _, v := range it.Compared() {
+		if v != "" {
+			counts[v]++
+		}
+	}
+	best, bestN, tie := "", 0, false
+	for v, n := range counts {
+		switch {
+		case n > bestN:
+			best, bestN, tie = v, n, false
+		case n == bestN:
+			tie = true
+		}
+	}
+	if tie {
+		return "", -1
+	}
+	return best, it.ModalTowards()
+}
+
+// Matches returns the matched units of every document, in Set order, each
+// with gold's layer last when the set has gold.
+func (s *Set) Matches() []*Matched {
+	out := make([]*Matched, len(s.Docs))
+	for d := range s.Docs {
+		out[d] = s.match(d)
+	}
+	return out
+}
+
+func (s *Set) match(d int) *Matched {
+	doc := &s.Docs[d]
+	runes := []rune(nil)
+	text := func(start, end int) string {
+		if runes == nil {
+			runes = []rune(doc.Text)
+		}
+		if start < 0 || end > len(runes) || start > end {
+			return ""
+		}
+		return string(runes[start:end])
+	}
+	return Match(doc.Layers, text)
+}
+
+// Items lists every task's units, document by document (in Set order), then
+// task by task (schema order), then unit by unit (text order): the units
+// at least one annotator (or gold) gave a value.
+func (s *Set) Items(matches []*Matched) []Item {
+	var out []Item
+	k := len(s.Annotators)
+	for d, doc := range s.Docs {
+		m := matches[d]
+		for _, task := range s.Schema.Tasks {
+			stance := task.Towards != ""
+			for _, u := range m.Units(task.Scope) {
+				it := Item{Doc: d, DocID: doc.ID, Task: task.Name, Unit: u, Values: make([]string, k), GoldTowards: -1}
+				if stance {
+					it.Towards = make([]int, k)
+				}
+				any := false
+				for i, ref := range u.Refs {
+					if ref == "" || doc.Layers[i] == nil {
+						if i < k && stance {
+							it.Towards[i] = -1
+						}
+						continue
+					}
+					v, ok := doc.Layers[i].Labels[annotate.LabelKey{Task: task.Name, Unit: ref}]
+					towards := -1
+					if ok && v.Towards != 0 {
+						towards = m.TargetIndex(i, v.Towards)
+					}
+					if i >= k {
+						if ok {
+							it.Gold, it.GoldTowards = v.Value, towards
+							any = true
+						}
+						continue
+					}
+					if stance {
+						it.Towards[i] = towards
+					}
+					if ok && v.Value != "" {
+						it.Values[i] = v.Value
+						any = true
+					}
+				}
+				if !any {
+					continue
+				}
+				if stance {
+					first := -2
+					for i, v := range it.Values {
+						if v == "" {
+							continue
+						}
+						if first == -2 {
+							first = it.Towards[i]
+						} else if it.Towards[i] != first {
+							it.TowardsDiffer = true
+						}
+					}
+				}
+				out = append(out, it)
+			}
+		}
+	}
+	return out
+}
+
+// Disagreement is an item whose annotators gave different values.
+type Disagreement struct {
+	Item
+	// Distance is how far apart the values are: for an ordinal task the
+	// widest gap between two values as a share of the scale (0–1); for a
+	// nominal task 1. A stance towards different targets counts as 1.
+	Distance float64
+	// Distinct is the number of distinct values given.
+	Distinct int
+}
+
+// Disagreements returns the items on which annotators disagree (at least
+// two values, not all the same, or stances towards different targets),
+// furthest apart first: by distance, then by the number of distinct
+// values, then in document and text order.
+func (s *Set) Disagreements(items []Item) []Disagreement {
+	tasks := map[string]schema.Task{}
+	for _, t := range s.Schema.Tasks {
+		tasks[t.Name] = t
+	}
+	var out []Disagreement
+	for _, it := range items {
+		if it.Valued() < 2 {
+			continue
+		}
+		task := tasks[it.Task]
+		pos := map[string]int{}
+		for i, l := range task.Labels {
+			pos[l.Value] = i
+		}
+		distinct := map[string]bool{}
+		lo, hi := len(task.Labels), -1
+		for _, v := range it.Values {
+			if v == "" {
+				continue
+			}
+			distinct[v] = true
+			if p, ok := pos[v]; ok {
+				lo, hi = min(lo, p), max(hi, p)
+			}
+		}
+		if len(distinct) < 2 && !it.TowardsDiffer {
+			continue
+		}
+		d := Disagreement{Item: it, Distinct: len(distinct)}
+		switch {
+		case len(distinct) < 2: // same stance, different targets
+			d.Distance, d.Distinct = 1, 2
+		case task.Ordinal && len(task.Labels) > 1 && hi >= lo:
+			d.Distance = float64(hi-lo) / float64(len(task.Labels)-1)
+		default:
+			d.Distance = 1
+		}
+		if it.TowardsDiffer {
+			d.Distance = 1
+		}
+		out = append(out, d)
+	}
+	sort.SliceStable(out, func(a, b int) bool {
+		if out[a].Distance != out[b].Distance {
+			return out[a].Distance > out[b].Distance
+		}
+		return out[a].Distinct > out[b].Distinct
+	})
+	return out
+}

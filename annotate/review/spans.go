@@ -1,0 +1,222 @@
+package review
+
+import (
+	"sort"
+
+	"github.com/slant-annotate/slant/annotate"
+	"github.com/slant-annotate/slant/annotate/agree"
+)
+
+// Attribution labels: how quotes are compared token by token, as in
+// PolNeAR (the quote is the Content, its speaker the Source, its cue the
+// Cue).
+const (
+	LabelContent = "Content"
+	LabelSource  = "Source"
+	LabelCue     = "Cue"
+)
+
+// SpanReport is agreement on the span layers.
+type SpanReport struct {
+	Entities SpanLayerReport `json:"entities"`
+	// Quotes compares quote spans; its token alpha is over
+	// Source/Cue/Content/none.
+	Quotes   SpanLayerReport `json:"quotes"`
+	Speakers SpeakerReport   `json:"speakers"`
+}
+
+// SpanLayerReport is span F1 (exact and overlap, micro-averaged over every
+// pair of annotators and document, and per label) and token-level alpha.
+type SpanLayerReport struct {
+	Documents  int          `json:"documents"` // documents two or more annotators count on
+	ExactF1    Num          `json:"exact_f1"`
+	OverlapF1  Num          `json:"overlap_f1"`
+	PerLabel   []LabelF1    `json:"per_label"`
+	Pairs      []SpanPairF1 `json:"pairs"`
+	TokenAlpha Num          `json:"token_alpha"`
+	Tokens     int          `json:"tokens"`
+	Labels     []string     `json:"token_labels"`
+}
+
+// LabelF1 is span F1 for one label.
+type LabelF1 struct {
+	Label     string `json:"label"`
+	ExactF1   Num    `json:"exact_f1"`
+	OverlapF1 Num    `json:"overlap_f1"`
+}
+
+// SpanPairF1 is span F1 between two annotators.
+type SpanPairF1 struct {
+	A         string `json:"a"`
+	B         string `json:"b"`
+	ExactF1   Num    `json:"exact_f1"`
+	OverlapF1 Num    `json:"overlap_f1"`
+}
+
+// SpeakerReport is agreement on who speaks, over quotes matched across
+// annotators: a pair agrees when both left the quote unattributed or their
+// speaker spans overlap by at least half of the shorter.
+type SpeakerReport struct {
+	MatchedQuotes int `json:"matched_quotes"` // quotes two or more annotators have
+	Pairs         int `json:"pairs"`          // annotator pairs compared on them
+	Agreed        int `json:"agreed"`
+	Exact         int `json:"exact"` // pairs with identical speaker spans
+	Agreement     Num `json:"agreement"`
+}
+
+func spanReport(s *Set, matches []*Matched) *SpanReport {
+	k := len(s.Annotators)
+	entities := func(l *annotate.Layer) []agree.Span {
+		var out []agree.Span
+		for _, sp := range l.Spans {
+			if sp.Kind == annotate.KindEntity && sp.Live() {
+				out = append(out, agree.Span{Start: sp.Start, End: sp.End, Label: sp.Label})
+			}
+		}
+		return out
+	}
+	quotes := func(l *annotate.Layer) []agree.Span {
+		var out []agree.Span
+		for _, q := range l.Quotes() {
+			out = append(out, agree.Span{Start: q.Start, End: q.End, Label: "quote"})
+		}
+		return out
+	}
+	attribution := func(l *annotate.Layer) []agree.Span {
+		var out []agree.Span
+		for _, q := range l.Quotes() {
+			if len(q.Fragments) > 0 {
+				for _, f := range q.Fragments {
+					out = append(out, agree.Span{Start: f[0], End: f[1], Label: LabelContent})
+				}
+			} else {
+				out = append(out, agree.Span{Start: q.Start, End: q.End, Label: LabelContent})
+			}
+			if q.HasSpeaker {
+				out = append(out, agree.Span{Start: q.SpeakerStart, End: q.SpeakerEnd, Label: LabelSource})
+			}
+			if q.HasCue {
+				out = append(out, agree.Span{Start: q.CueStart, End: q.CueEnd, Label: LabelCue})
+			}
+		}
+		return out
+	}
+	rep := &SpanReport{}
+	rep.Entities = layerReport(s, entities, entities)
+	rep.Quotes = layerReport(s, quotes, attribution)
+	// Speakers over matched quotes.
+	for d, m := range matches {
+		doc := &s.Docs[d]
+		for _, u := range m.Quotes {
+			var spk []*annotate.Span
+			for i := 0; i < k; i++ {
+				if u.Refs[i] == "" || doc.Layers[i] == nil {
+					continue
+				}
+				_, id, _ := annotate.ParseUnit(u.Refs[i])
+				if q, ok := doc.Layers[i].Span(id); ok {
+					spk = append(spk, &q)
+				}
+			}
+			if len(spk) < 2 {
+				continue
+			}
+			rep.Speakers.MatchedQuotes++
+			for a := 0; a < len(spk); a++ {
+				for b := a + 1; b < len(spk); b++ {
+					rep.Speakers.Pairs++
+					x, y := spk[a], spk[b]
+					switch {
+					case !x.HasSpeaker && !y.HasSpeaker:
+						rep.Speakers.Agreed++
+						rep.Speakers.Exact++
+					case x.HasSpeaker && y.HasSpeaker:
+						if x.SpeakerStart == y.SpeakerStart && x.SpeakerEnd == y.SpeakerEnd {
+							rep.Speakers.Exact++
+						}
+						if quoteScore([][2]int{{x.SpeakerStart, x.SpeakerEnd}}, [][2]int{{y.SpeakerStart, y.SpeakerEnd}}) > 0 {
+							rep.Speakers.Agreed++
+						}
+					}
+				}
+			}
+		}
+	}
+	rep.Speakers.Agreement = nan
+	if rep.Speakers.Pairs > 0 {
+		rep.Speakers.Agreement = Num(float64(rep.Speakers.Agreed) / float64(rep.Speakers.Pairs))
+	}
+	return rep
+}
+
+// layerReport compares one span layer: spans picks the spans for F1,
+// tokens the labelled spans for token alpha.
+func layerReport(s *Set, spans, tokens func(*annotate.Layer) []agree.Span) SpanLayerReport {
+	k := len(s.Annotators)
+	rep := SpanLayerReport{ExactF1: nan, OverlapF1: nan, TokenAlpha: nan, PerLabel: []LabelF1{}, Pairs: []SpanPairF1{}}
+	pairUnits := make([][]agree.SpanUnit, k*k)
+	var all []agree.SpanUnit
+	var docs []agree.SpanDoc
+	for _, doc := range s.Docs {
+		n := 0
+		for i := 0; i < k; i++ {
+			if doc.Layers[i] != nil {
+				n++
+			}
+		}
+		if n < 2 {
+			continue
+		}
+		rep.Documents++
+		per := make([][]agree.Span, k)
+		tok := make([][]agree.Span, k)
+		for i := 0; i < k; i++ {
+			if doc.Layers[i] != nil {
+				per[i] = spans(doc.Layers[i])
+				tok[i] = tokens(doc.Layers[i])
+				if tok[i] == nil {
+					tok[i] = []agree.Span{}
+				}
+			}
+		}
+		for a := 0; a < k; a++ {
+			for b := a + 1; b < k; b++ {
+				if doc.Layers[a] == nil || doc.Layers[b] == nil {
+					continue
+				}
+				u := agree.SpanUnit{A: per[a], B: per[b]}
+				pairUnits[a*k+b] = append(pairUnits[a*k+b], u)
+				all = append(all, u)
+			}
+		}
+		docs = append(docs, agree.SpanDoc{Tokens: agree.WhitespaceTokens(doc.Text), Layers: tok})
+	}
+	if len(all) == 0 {
+		return rep
+	}
+	exact, overlap := agree.SpanF1(all, agree.Exact), agree.SpanF1(all, agree.Overlap)
+	rep.ExactF1, rep.OverlapF1 = Num(exact.Micro.F1), Num(overlap.Micro.F1)
+	labels := append([]string(nil), exact.Labels...)
+	sort.Strings(labels)
+	for _, l := range labels {
+		rep.PerLabel = append(rep.PerLabel, LabelF1{Label: l, ExactF1: Num(exact.PerLabel[l].F1), OverlapF1: Num(overlap.PerLabel[l].F1)})
+	}
+	for a := 0; a < k; a++ {
+		for b := a + 1; b < k; b++ {
+			us := pairUnits[a*k+b]
+			if len(us) == 0 {
+				continue
+			}
+			rep.Pairs = append(rep.Pairs, SpanPairF1{A: s.Annotators[a], B: s.Annotators[b],
+				ExactF1: Num(agree.SpanF1(us, agree.Exact).Micro.F1), OverlapF1: Num(agree.SpanF1(us, agree.Overlap).Micro.F1)})
+		}
+	}
+	if r, err := agree.TokenReliability(docs, s.Annotators); err == nil {
+		rep.Tokens = r.NumUnits()
+		rep.Labels = r.Labels
+		if a, err := agree.Alpha(r, agree.Nominal); err == nil {
+			rep.TokenAlpha = Num(a.Alpha)
+		}
+	}
+	return rep
+}
