@@ -24,7 +24,9 @@ import (
 //   - A missing or unreadable path is a problem. Problems never stop the
 //     rest; each names the path it is about.
 //
-// A file reached twice under the same path is listed once.
+// A file reached twice under the same path is listed once. A .txt that a
+// brat .ann file in the list annotates (see BratText) is left out: it is
+// imported with its annotations, not a second time on its own.
 func Expand(paths []string) (files []string, skipped int, problems []*Error) {
 	e := &expander{seen: map[string]bool{}}
 	for _, p := range paths {
@@ -47,7 +49,29 @@ func Expand(paths []string) (files []string, skipped int, problems []*Error) {
 		}
 		e.add(p)
 	}
-	return e.files, e.skipped, e.problems
+	return withoutBratTexts(e.files), e.skipped, e.problems
+}
+
+// withoutBratTexts drops the texts of the .ann files in files.
+func withoutBratTexts(files []string) []string {
+	claimed := map[string]bool{}
+	for _, f := range files {
+		if k, _ := KindOf(f); k == Brat {
+			if txt, err := BratText(f); err == nil {
+				claimed[filepath.Clean(txt)] = true
+			}
+		}
+	}
+	if len(claimed) == 0 {
+		return files
+	}
+	out := files[:0:0]
+	for _, f := range files {
+		if !claimed[filepath.Clean(f)] {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 type expander struct {

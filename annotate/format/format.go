@@ -51,9 +51,10 @@ const (
 	CSV          // .csv: header row, one article per row
 	TSV          // .tsv, .tab: as CSV, separated by tabs
 	HTML         // .html, .htm: a saved web page, one article
+	Brat         // .ann: brat standoff annotations of a .txt (see ReadBrat)
 )
 
-var kindNames = [...]string{"unknown", "text", "JSONL", "CSV", "TSV", "HTML"}
+var kindNames = [...]string{"unknown", "text", "JSONL", "CSV", "TSV", "HTML", "brat"}
 
 func (k Kind) String() string {
 	if k < 0 || int(k) >= len(kindNames) {
@@ -68,10 +69,11 @@ var extKinds = map[string]Kind{
 	".csv": CSV,
 	".tsv": TSV, ".tab": TSV,
 	".html": HTML, ".htm": HTML,
+	".ann": Brat,
 }
 
 // Extensions lists the known extensions, for messages and file pickers.
-var Extensions = []string{".txt", ".text", ".md", ".jsonl", ".ndjson", ".csv", ".tsv", ".tab", ".html", ".htm"}
+var Extensions = []string{".txt", ".text", ".md", ".jsonl", ".ndjson", ".csv", ".tsv", ".tab", ".html", ".htm", ".ann"}
 
 // KindOf returns the kind of the file at path from its extension (case does
 // not matter), and false when the extension is not one Slant reads.
@@ -92,6 +94,11 @@ type Options struct {
 	// first of title, headline; the id the column named id. A named column
 	// that is not in the header is an error listing the header's columns.
 	TextCol, TitleCol, IDCol string
+	// Annotator names whose layer a brat .ann file is; with
+	// AnnotatorFromSuffix the name is the _<id> that ends the file name
+	// (<article>_<id>.ann). A .ann file needs one of the two.
+	Annotator           string
+	AnnotatorFromSuffix bool
 }
 
 // Error is a problem with one file (and line, when known).
@@ -159,6 +166,8 @@ func ReadFrom(r io.Reader, name string, kind Kind, opts Options, emit func(annot
 		err = readCSV(r, name, '\t', opts, emit)
 	case HTML:
 		err = readHTML(r, name, emit)
+	case Brat:
+		err = errors.New("a brat .ann file is read with its text (ReadBrat), not as a document of its own")
 	default:
 		err = unknownExt(name)
 	}
