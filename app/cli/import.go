@@ -12,8 +12,8 @@ import (
 func init() {
 	c := Command{
 		Name:    "import",
-		Args:    "[--db FILE] [--text-field F] [--text-col C --title-col C --id-col C] PATH...",
-		Summary: "import articles from .txt, .jsonl, .csv and saved .html files, and folders of them",
+		Args:    "[--db FILE] [--text-field F] [--text-col C --title-col C --id-col C] [--annotator NAME | --annotator-from-suffix] PATH...",
+		Summary: "import articles from .txt, .jsonl, .csv and saved .html files, brat .ann annotations, and folders of them",
 	}
 	c.Run = func(env *Env, args []string) int { return runImport(env, &c, args) }
 	Register(c)
@@ -27,9 +27,15 @@ func runImport(env *Env, c *Command, args []string) int {
 	fs.StringVar(&opts.TextCol, "text-col", "", "CSV: the column holding the text (default: text, body, content, document or article)")
 	fs.StringVar(&opts.TitleCol, "title-col", "", "CSV: the column holding the title (default: title or headline)")
 	fs.StringVar(&opts.IDCol, "id-col", "", "CSV: the column holding the article's own id (default: id)")
+	fs.StringVar(&opts.Annotator, "annotator", "", "brat .ann files: the annotator whose work they are")
+	fs.BoolVar(&opts.AnnotatorFromSuffix, "annotator-from-suffix", false, "brat .ann files: the annotator is the _<id> ending each file name (<article>_<id>.ann)")
 	paths, status := ParseFlags(fs, args)
 	if status >= 0 {
 		return status
+	}
+	if opts.Annotator != "" && opts.AnnotatorFromSuffix {
+		fmt.Fprintln(env.Stderr, "slant import: give --annotator NAME or --annotator-from-suffix, not both")
+		return 2
 	}
 	if len(paths) == 0 {
 		fmt.Fprintln(env.Stderr, "slant import: name at least one file or folder")

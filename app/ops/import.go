@@ -10,7 +10,8 @@ import (
 	"github.com/slant-annotate/slant/store"
 )
 
-// ImportOptions pick which fields and columns hold the text.
+// ImportOptions pick which fields and columns hold the text, and whose
+// layer a brat .ann file is.
 type ImportOptions = format.Options
 
 // ImportProgress is reported after each file.
@@ -30,6 +31,9 @@ type ImportSummary struct {
 	Skipped    int      // files in folders that are of no kind Slant reads
 	Errors     []error  // one per failed file or path, naming it (and the line)
 	FailedList []string // the failed files, in order
+	// Brat is what the brat .ann files brought: their documents count in
+	// Added, their layers here.
+	Brat BratSummary
 }
 
 // String is the one summary line the command line prints.
@@ -37,6 +41,9 @@ func (s ImportSummary) String() string {
 	line := fmt.Sprintf("imported %d, duplicates skipped %d, failed %d", s.Added, s.Duplicates, s.Failed)
 	if s.Skipped > 0 {
 		line += fmt.Sprintf(" (%d files of other kinds ignored)", s.Skipped)
+	}
+	if s.Brat.Files > 0 {
+		line += "; " + s.Brat.String()
 	}
 	return line
 }
@@ -46,6 +53,11 @@ func (s ImportSummary) String() string {
 // nothing and is reported, and every other file is still imported. progress,
 // if not nil, is called after each file. Cancelling ctx stops after the file
 // being read, which is rolled back.
+//
+// A brat .ann file imports its text (found by format.BratText) as a
+// document and the annotator's layer on it (opts.Annotator or
+// opts.AnnotatorFromSuffix names them) in one transaction; the .txt of
+// .ann files in a folder is not imported a second time on its own.
 func Import(ctx context.Context, db *store.DB, paths []string, opts ImportOptions, progress func(ImportProgress)) ImportSummary {
 	files, skipped, problems := format.Expand(paths)
 	sum := ImportSummary{Skipped: skipped}
@@ -62,7 +74,13 @@ func Import(ctx context.Context, db *store.DB, paths []string, opts ImportOption
 			break
 		}
 		sum.Files++
-		added, dups, err := importFile(ctx, db, file, opts)
+		var added, dups int
+		var err error
+		if k, _ := format.KindOf(file); k == format.Brat {
+			added, err = importBrat(ctx, db, file, opts, &sum.Brat)
+		} else {
+			added, dups, err = importFile(ctx, db, file, opts)
+		}
 		if err != nil {
 			sum.Failed++
 			sum.Errors = append(sum.Errors, err)

@@ -1,0 +1,32 @@
+package cli_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestImportCommandBrat(t *testing.T) {
+	dir := t.TempDir()
+	putFile(t, dir, "x/text/bill.txt", "Ana said “no”.\r\n")
+	putFile(t, dir, "x/attributions/bill_4b22.ann", "T1\tSource 0 3\tAna\nT2\tCue 4 8\tsaid\nT3\tContent 9 13\t“no”\nE1\tAttribution:T2 Source:T1 Cue:T2 Content:T3\n")
+	bad := putFile(t, dir, "x/attributions/bill_ef2d.ann", "T1\tSource 0 3\tAna\nE1\tAttribution:T1 Source:T1 Content:T7\n")
+	db := newProjectPath(t)
+
+	_, errOut, code := runSlant(t, nil, "import", "--db", db, filepath.Join(dir, "x"))
+	if code != 1 || !strings.Contains(errOut, "bill_4b22.ann: whose annotations are these? Give --annotator NAME, or --annotator-from-suffix") {
+		t.Fatalf("without an annotator: exit %d, stderr %q", code, errOut)
+	}
+	_, errOut, code = runSlant(t, nil, "import", "--db", db, "--annotator", "ana", "--annotator-from-suffix", dir)
+	if code != 2 || !strings.Contains(errOut, "not both") {
+		t.Fatalf("both flags: exit %d, stderr %q", code, errOut)
+	}
+	out, errOut, code := runSlant(t, nil, "import", "--db", db, filepath.Join(dir, "x"), "--annotator-from-suffix")
+	want := "imported 1, duplicates skipped 0, failed 1; brat: 1 annotator layers added (0 entities, 1 quotes), 0 already imported\n"
+	if code != 1 || out != want || errOut != "slant import: "+bad+":2: E1 names T7, which is not in the file\n" {
+		t.Fatalf("exit %d\nstdout %q\nstderr %q", code, out, errOut)
+	}
+	if rows := cmdListJSON(t, db); len(rows) != 2 || rows[1].Title != "bill" || rows[1].Status != "done" {
+		t.Errorf("list: %+v", rows)
+	}
+}

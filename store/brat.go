@@ -1,0 +1,204 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/slant-annotate/slant/annotate"
+)
+
+// ImportedLayer is one annotator's finished work on a document, made in
+// another tool (a brat .ann file).
+type ImportedLayer struct {
+	Annotator string
+	// Engine names where the layer came from ("brat:<file name>"); it is
+	// recorded as the layer's seed, so pre-tagging never seeds suggestions
+	// into it, and importing the same file again is recognised.
+	Engine string
+	// Targets are the layer's targets (their IDs are ignored); a span
+	// names its target by position in Targets plus one (0: none).
+	Targets []annotate.Target
+	// Spans are entity mentions and quotes in code points of the
+	// document's text; they are stored as added by the annotator.
+	Spans []annotate.Span
+}
+
+// LayerImport is what ImportLayer did.
+type LayerImport struct {
+	DocID     int64
+	DocAdded  bool // the document was new to the project
+	Duplicate bool // the annotator already had this very layer: nothing was changed
+	Targets   int  // targets written
+	Spans     int  // spans written
+}
+
+// ErrLayerExists refuses to import a layer for an annotator who already
+// has other work on the document.
+var ErrLayerExists = errors.New("the annotator already has work on this document")
+
+// ImportLayer adds doc (unless the project holds its text already) and
+// the annotator's layer on it, in one transaction: their targets and spans
+// (decision added), the document marked done for them, the layer marked
+// seeded by l.Engine, and one event in the log. Importing the same layer
+// again (same annotator, same engine) changes nothing and reports a
+// duplicate; an annotator who already has other work on the document is
+// refused (ErrLayerExists). Spans outside the text are refused, and then
+// nothing is written, the document included.
+func (db *DB) ImportLayer(ctx context.Context, doc annotate.Document, l ImportedLayer) (LayerImport, error) {
+	var res LayerImport
+	name := strings.TrimSpace(l.Annotator)
+	if name == "" {
+		return res, errors.New("an imported layer needs an annotator")
+	}
+	if strings.EqualFold(name, annotate.GoldAnnotator) {
+		return res, fmt.Errorf("%q is reserved for adjudicated labels; choose another name: %w", name, ErrReservedName)
+	}
+	if err := checkImportedLayer(doc.Text, l); err != nil {
+		return res, err
+	}
+	b, err := db.BeginBatch(ctx)
+	if err != nil {
+		return res, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			b.Rollback()
+		}
+	}()
+	if err := b.Add(ctx, doc); err != nil {
+		return res, fmt.Errorf("save the document: %w", err)
+	}
+	res.DocAdded = b.Added == 1
+	tx := b.tx
+	if err := tx.QueryRowContext(ctx, "SELECT id FROM documents WHERE sha256 = ?", doc.SHA256()).Scan(&res.DocID); err != nil {
+		return res, fmt.Errorf("find the document: %w", err)
+	}
+	annID, err := annotatorInTx(ctx, tx, name)
+	if err != nil {
+		return res, err
+	}
+	var engine string
+	err = tx.QueryRowContext(ctx, "SELECT engine FROM layers WHERE doc_id = ? AND annotator_id = ?", res.DocID, annID).Scan(&engine)
+	switch {
+	case err == nil && engine == l.Engine:
+		res.Duplicate = true
+		return res, nil // rolled back: nothing changed
+	case err == nil:
+		return res, fmt.Errorf("%s already has a layer on document %d (from %s): %w; import it under another name", name, res.DocID, engine, ErrLayerExists)
+	case !errors.Is(err, sql.ErrNoRows):
+		return res, err
+	}
+	var work int
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM layer_spans WHERE doc_id = ?1 AND annotator_id = ?2)
+		+ (SELECT count(*) FROM layer_targets WHERE doc_id = ?1 AND annotator_id = ?2)
+		+ (SELECT count(*) FROM labels WHERE doc_id = ?1 AND annotator_id = ?2)
+		+ (SELECT count(*) FROM doc_status WHERE doc_id = ?1 AND annotator_id = ?2)`, res.DocID, annID).Scan(&work); err != nil {
+		return res, err
+	}
+	if work > 0 {
+		return res, fmt.Errorf("%s has already worked on document %d in Slant: %w; import it under another name", name, res.DocID, ErrLayerExists)
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO layers(doc_id, annotator_id, seeded_at, engine) VALUES (?, ?, ?, ?)",
+		res.DocID, annID, now(), l.Engine); err != nil {
+		return res, err
+	}
+	rec := &recorder{ctx: ctx, tx: tx}
+	ids := make([]int64, len(l.Targets))
+	for i, t := range l.Targets {
+		ids[i], err = rec.insert("layer_targets", row{"doc_id": res.DocID, "annotator_id": annID, "name": t.Name, "label": t.Label, "deleted": int64(0)})
+		if err != nil {
+			return res, err
+		}
+	}
+	for _, s := range l.Spans {
+		var target any
+		if s.TargetID != 0 {
+			target = ids[s.TargetID-1]
+		}
+		s.SuggestionID, s.Decision = 0, annotate.Added
+		if _, err := rec.insert("layer_spans", spanRow(res.DocID, annID, s, target)); err != nil {
+			return res, err
+		}
+	}
+	if err := rec.put("doc_status", row{"doc_id": res.DocID, "annotator_id": annID, "status": annotate.StatusDone,
+		"updated_at": now(), "seconds": 0.0}); err != nil {
+		return res, err
+	}
+	if err := logEvent(ctx, tx, annID, res.DocID, "import "+l.Engine, rec.changes); err != nil {
+		return res, err
+	}
+	if err := b.Commit(); err != nil {
+		return res, err
+	}
+	committed = true
+	res.Targets, res.Spans = len(l.Targets), len(l.Spans)
+	return res, nil
+}
+
+// checkImportedLayer refuses spans that are empty, outside the text, or
+// name a target that is not there.
+func checkImportedLayer(text string, l ImportedLayer) error {
+	n := utf8.RuneCountInString(text)
+	in := func(a, b int) bool { return 0 <= a && a < b && b <= n }
+	for i, s := range l.Spans {
+		what := fmt.Sprintf("%s %d [%d,%d)", s.Kind, i+1, s.Start, s.End)
+		if s.Kind != annotate.KindEntity && s.Kind != annotate.KindQuote {
+			return fmt.Errorf("%s: unknown kind", what)
+		}
+		if !in(s.Start, s.End) {
+			return fmt.Errorf("%s: outside the text (%d characters) or empty", what, n)
+		}
+		if s.HasSpeaker && !in(s.SpeakerStart, s.SpeakerEnd) {
+			return fmt.Errorf("%s: speaker [%d,%d) outside the text or empty", what, s.SpeakerStart, s.SpeakerEnd)
+		}
+		if s.HasCue && !in(s.CueStart, s.CueEnd) {
+			return fmt.Errorf("%s: cue [%d,%d) outside the text or empty", what, s.CueStart, s.CueEnd)
+		}
+		for _, f := range s.Fragments {
+			if !in(f[0], f[1]) || f[0] < s.Start || f[1] > s.End {
+				return fmt.Errorf("%s: fragment [%d,%d) outside the span or empty", what, f[0], f[1])
+			}
+		}
+		if s.TargetID < 0 || s.TargetID > int64(len(l.Targets)) {
+			return fmt.Errorf("%s: no target %d", what, s.TargetID)
+		}
+	}
+	return nil
+}
+
+// annotatorInTx returns the id of the annotator called name, adding them
+// (with a new random id) inside tx.
+func annotatorInTx(ctx context.Context, tx *sql.Tx, name string) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, "SELECT id FROM annotators WHERE name = ?", name).Scan(&id)
+	if !errors.Is(err, sql.ErrNoRows) {
+		return id, err
+	}
+	r, err := tx.ExecContext(ctx, "INSERT INTO annotators(name, created_at, uid) VALUES (?, ?, ?)", name, now(), NewUID())
+	if err != nil {
+		return 0, fmt.Errorf("add annotator %s: %w", name, err)
+	}
+	return r.LastInsertId()
+}
+
+// logEvent appends changes to the event log as one action of annID inside
+// tx and clears their redo stack, as mutate does.
+func logEvent(ctx context.Context, tx *sql.Tx, annID, docID int64, action string, changes []change) error {
+	if _, err := tx.ExecContext(ctx, "UPDATE events SET undone = 2 WHERE annotator_id = ? AND undone = 1", annID); err != nil {
+		return err
+	}
+	js, err := json.Marshal(changes)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "INSERT INTO events(annotator_id, doc_id, at, action, changes) VALUES (?, ?, ?, ?, ?)",
+		annID, docID, time.Now().UTC().Format(time.RFC3339Nano), action, string(js))
+	return err
+}
