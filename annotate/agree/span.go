@@ -210,7 +210,8 @@ type SpanDoc struct {
 }
 
 // TokenReliability turns span layers into reliability data with one unit per
-// token: each annotator labels a token with the label of their span that
+// token, in document and token order (without unit ids: there are
+// millions): each annotator labels a token with the label of their span that
 // covers it (shares a position with it; where several do, the one sharing
 // most, then the first), or NoSpan.
 func TokenReliability(docs []SpanDoc, annotators []string) (*Reliability, error) {
@@ -219,7 +220,11 @@ func TokenReliability(docs []SpanDoc, annotators []string) (*Reliability, error)
 		return nil, fmt.Errorf("agree: no annotators")
 	}
 	labels := map[string]int32{NoSpan: 0}
-	r := &Reliability{Coders: annotators, Labels: []string{NoSpan}}
+	total := 0
+	for _, doc := range docs {
+		total += len(doc.Tokens)
+	}
+	r := &Reliability{Coders: annotators, Labels: []string{NoSpan}, Cells: make([]int32, 0, total*k)}
 	for d, doc := range docs {
 		if len(doc.Layers) != k {
 			return nil, fmt.Errorf("agree: document %d has %d layers for %d annotators", d, len(doc.Layers), k)
@@ -267,9 +272,6 @@ func TokenReliability(docs []SpanDoc, annotators []string) (*Reliability, error)
 					}
 				}
 			}
-		}
-		for t := range doc.Tokens {
-			r.Units = append(r.Units, fmt.Sprintf("%d:%d-%d", d, doc.Tokens[t].Start, doc.Tokens[t].End))
 		}
 	}
 	r.Values = make([]float64, len(r.Labels))

@@ -16,8 +16,8 @@ import (
 func init() {
 	Register(Command{
 		Name:    "agreement",
-		Args:    "--matrix FILE.csv --level LEVEL [--categories A,B,C] [--bootstrap N --seed S] [--json]",
-		Summary: "inter-annotator agreement (Krippendorff's alpha, kappas, percent agreement) of a units × coders CSV matrix",
+		Args:    "[--db FILE] [--task T] [--annotators A,B,C] [--include-in-progress] [--no-spans] [--json] [--report FILE.html] | --matrix FILE.csv --level LEVEL [--categories A,B,C] [--bootstrap N --seed S] [--json]",
+		Summary: "inter-annotator agreement on the project's labels (per task, pair, label and span layer), or of a units × coders CSV matrix",
 		Run:     runAgreement,
 	})
 }
@@ -26,14 +26,27 @@ func runAgreement(env *Env, args []string) int {
 	cmd := commands["agreement"]
 	fs := NewFlags(env, &cmd)
 	matrix := fs.String("matrix", "", "reliability data: CSV with a header row 'unit,CODER1,CODER2,...', one row per unit, an empty cell for a missing value")
-	levelName := fs.String("level", "", "level of measurement: nominal, ordinal, interval or ratio")
+	levelName := fs.String("level", "", "level of measurement: nominal, ordinal, interval or ratio (with --matrix)")
 	cats := fs.String("categories", "", "the ordered category set, comma-separated (orders labels; weighted kappa counts unused categories)")
-	boot := fs.Int("bootstrap", 0, "resamples for a 95% bootstrap interval of alpha (0: none)")
+	boot := fs.Int("bootstrap", -1, "resamples for a 95% bootstrap interval of alpha (0: none; default 1000 on a project, 0 with --matrix)")
 	seed := fs.Uint64("seed", 1, "random seed of the bootstrap (the same seed gives the same interval)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	var pf projectAgreementFlags
+	pf.add(fs)
 	rest, status := ParseFlags(fs, args)
 	if status >= 0 {
 		return status
+	}
+	if *matrix == "" {
+		if len(rest) > 0 {
+			fmt.Fprintf(env.Stderr, "slant agreement: unexpected argument %q\n", rest[0])
+			fmt.Fprintf(env.Stderr, "usage: slant agreement %s\n", cmd.Args)
+			return 2
+		}
+		return runProjectAgreement(env, &pf, *boot, *seed, *asJSON)
+	}
+	if *boot < 0 {
+		*boot = 0
 	}
 	usageErr := func(format string, a ...any) int {
 		fmt.Fprintf(env.Stderr, "slant agreement: "+format+"\n", a...)
@@ -43,8 +56,8 @@ func runAgreement(env *Env, args []string) int {
 	if len(rest) > 0 {
 		return usageErr("unexpected argument %q", rest[0])
 	}
-	if *matrix == "" {
-		return usageErr("--matrix FILE.csv is required (computing agreement from a project is not available yet)")
+	if pf.used() {
+		return usageErr("--matrix measures a CSV file; --db, --task, --annotators, --include-in-progress, --no-spans and --report are for a project")
 	}
 	if *levelName == "" {
 		return usageErr("--level is required: nominal, ordinal, interval or ratio")
