@@ -42,6 +42,7 @@ type UI struct {
 	annotatorLabel *widget.Label
 	panelHolder    *fyne.Container
 	modal          dialog.Dialog // the dialog Escape closes
+	review         *reviewMode   // the review mode, once opened
 
 	pretagBar   *widget.ProgressBar
 	pretagging  bool
@@ -157,6 +158,9 @@ func (u *UI) firstDocument() int64 {
 
 // SetAnnotator makes name the one labelling, and opens their workspace.
 func (u *UI) SetAnnotator(name string) error {
+	if u.reviewing() {
+		u.review.close() // the review is the previous annotator's
+	}
 	ann, err := u.db.EnsureAnnotator(context.Background(), name)
 	if errors.Is(err, store.ErrReadOnly) {
 		err = fmt.Errorf("annotator %s is new, and the project is open read-only", name)
@@ -229,8 +233,8 @@ func (u *UI) menu() *fyne.MainMenu {
 		item("Import Path…", fyne.KeyI, ctrl, u.imports.typePaths),
 		fyne.NewMenuItemSeparator(), quit)
 	edit := fyne.NewMenu("Edit",
-		item("Undo", fyne.KeyZ, ctrl, func() { u.withWorkspace(func(w *workspace) { w.undo(false) }) }),
-		item("Redo", fyne.KeyZ, ctrl|fyne.KeyModifierShift, func() { u.withWorkspace(func(w *workspace) { w.undo(true) }) }),
+		item("Undo", fyne.KeyZ, ctrl, func() { u.undo(false) }),
+		item("Redo", fyne.KeyZ, ctrl|fyne.KeyModifierShift, func() { u.undo(true) }),
 		fyne.NewMenuItemSeparator(),
 		item("Search Documents", fyne.KeyF, ctrl, func() { u.win.Canvas().Focus(u.docs.filter) }),
 		fyne.NewMenuItemSeparator(),
@@ -243,7 +247,14 @@ func (u *UI) menu() *fyne.MainMenu {
 		item("Light Theme", "", 0, func() { u.theme.setVariant(u.app, "light") }),
 		item("Dark Theme", "", 0, func() { u.theme.setVariant(u.app, "dark") }))
 	annotator := fyne.NewMenu("Annotator", item("Switch Annotator…", "", 0, u.askAnnotator))
-	return fyne.NewMainMenu(file, edit, view, annotator)
+	rev := fyne.NewMenu("Review",
+		item("Review Agreement…", fyne.KeyR, ctrl, u.toggleReview),
+		item("Back to Labelling (Esc)", "", 0, func() {
+			if u.reviewing() {
+				u.review.close()
+			}
+		}))
+	return fyne.NewMainMenu(file, edit, view, annotator, rev)
 }
 
 func (u *UI) withWorkspace(fn func(*workspace)) {
@@ -262,12 +273,13 @@ func (u *UI) addShortcuts() {
 	add(fyne.KeyI, ctrl, u.imports.typePaths)
 	add(fyne.KeyQ, ctrl, u.quit)
 	add(fyne.KeyF, ctrl, func() { c.Focus(u.docs.filter) })
-	add(fyne.KeyZ, ctrl, func() { u.withWorkspace(func(w *workspace) { w.undo(false) }) })
-	add(fyne.KeyZ, ctrl|fyne.KeyModifierShift, func() { u.withWorkspace(func(w *workspace) { w.undo(true) }) })
-	add(fyne.KeyY, ctrl, func() { u.withWorkspace(func(w *workspace) { w.undo(true) }) })
+	add(fyne.KeyZ, ctrl, func() { u.undo(false) })
+	add(fyne.KeyZ, ctrl|fyne.KeyModifierShift, func() { u.undo(true) })
+	add(fyne.KeyY, ctrl, func() { u.undo(true) })
 	// The desktop driver reports Ctrl+Z and Ctrl+Y as these, not as custom shortcuts.
-	c.AddShortcut(&fyne.ShortcutUndo{}, func(fyne.Shortcut) { u.withWorkspace(func(w *workspace) { w.undo(false) }) })
-	c.AddShortcut(&fyne.ShortcutRedo{}, func(fyne.Shortcut) { u.withWorkspace(func(w *workspace) { w.undo(true) }) })
+	c.AddShortcut(&fyne.ShortcutUndo{}, func(fyne.Shortcut) { u.undo(false) })
+	c.AddShortcut(&fyne.ShortcutRedo{}, func(fyne.Shortcut) { u.undo(true) })
+	add(fyne.KeyR, ctrl, u.toggleReview)
 	add(fyne.KeyEqual, ctrl, func() { u.zoom(1) })
 	add(fyne.KeyPlus, ctrl, func() { u.zoom(1) })
 	add(fyne.KeyEqual, ctrl|fyne.KeyModifierShift, func() { u.zoom(1) })
@@ -275,8 +287,15 @@ func (u *UI) addShortcuts() {
 	add(fyne.KeyF1, 0, func() { u.withWorkspace(func(w *workspace) { w.showCheatSheet() }) })
 }
 
-// refocus returns the keyboard to the label panel.
-func (u *UI) refocus() { u.withWorkspace(func(w *workspace) { w.refocus() }) }
+// refocus returns the keyboard to the label panel (or, in the review, to
+// the list of disagreements).
+func (u *UI) refocus() {
+	if u.reviewing() {
+		u.review.refocus()
+		return
+	}
+	u.withWorkspace(func(w *workspace) { w.refocus() })
+}
 
 func (u *UI) zoom(step int) {
 	u.theme.zoom(u.app, step)
