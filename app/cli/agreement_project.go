@@ -99,7 +99,7 @@ func runProjectAgreement(env *Env, p *projectAgreementFlags, boot int, seed uint
 func writeProjectTable(w io.Writer, rep *review.Report) {
 	var names []string
 	for _, a := range rep.Annotators {
-		n := fmt.Sprintf("%s (%d documents", a.Name, a.Documents)
+		n := fmt.Sprintf("%s (%s", a.Name, count(a.Documents, "document"))
 		if !a.Blind {
 			n += ", not blind"
 		}
@@ -121,8 +121,8 @@ func writeProjectTable(w io.Writer, rep *review.Report) {
 		} else {
 			row("Fleiss' kappa", "not applicable (units have different numbers of values; use alpha)")
 		}
-		row("Units", fmt.Sprintf("%d (%d pairable), %d not shared by every annotator, %d annotators, %d documents",
-			t.Units, t.PairableUnits, t.UnitsNotShared, t.Annotators, t.Documents))
+		row("Units", fmt.Sprintf("%d (%d pairable), %d not shared by every annotator; %s, %s",
+			t.Units, t.PairableUnits, t.UnitsNotShared, count(t.Annotators, "annotator"), count(t.Documents, "document")))
 		row("Disagreements", fmt.Sprint(t.Disagreements))
 		if t.Stance != nil {
 			row("Stance towards", fmt.Sprintf("the same target in %d of %d units (%s differed: not compared)",
@@ -155,8 +155,8 @@ func writeProjectTable(w io.Writer, rep *review.Report) {
 		fmt.Fprintln(w, "\nSpan layers")
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		layer := func(name string, l review.SpanLayerReport, tokens string) {
-			fmt.Fprintf(tw, "  %s\texact F1 %s, overlap F1 %s; token alpha %s over %d tokens (%s); %d documents\n",
-				name, l.ExactF1, l.OverlapF1, l.TokenAlpha, l.Tokens, tokens, l.Documents)
+			fmt.Fprintf(tw, "  %s\texact F1 %s, overlap F1 %s; token alpha %s over %d tokens (%s); %s\n",
+				name, l.ExactF1, l.OverlapF1, l.TokenAlpha, l.Tokens, tokens, count(l.Documents, "document"))
 		}
 		layer("Entities", s.Entities, strings.Join(s.Entities.Labels, "/"))
 		layer("Quotes", s.Quotes, strings.Join(s.Quotes.Labels, "/"))
@@ -164,4 +164,12 @@ func writeProjectTable(w io.Writer, rep *review.Report) {
 			s.Speakers.Agreement, s.Speakers.MatchedQuotes, s.Speakers.Pairs, s.Speakers.Exact)
 		tw.Flush()
 	}
+}
+
+// count writes "1 document", "2 documents".
+func count(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -15,7 +15,7 @@ import (
 )
 
 // slant runs the command line in-process with env as its environment.
-func runSlant(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, code int) {
+func runSlant(t testing.TB, env map[string]string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	e := &cli.Env{
