@@ -172,14 +172,7 @@ func newReviewMode(u *UI) *reviewMode {
 // start shows the review and loads it in the background.
 func (m *reviewMode) start() {
 	u := m.ui
-	if !m.active {
-		m.labelling = u.win.Content()
-		m.active = true
-		u.win.SetContent(m.root)
-		c := u.win.Canvas()
-		c.SetOnTypedRune(func(r rune) { m.key(string(r), true) })
-		c.SetOnTypedKey(func(ev *fyne.KeyEvent) { m.key(string(ev.Name), false) })
-	}
+	m.show()
 	m.rev = nil
 	m.header.SetText("REVIEW · loading…")
 	m.status.SetText("reading every annotator's labels and matching their units…")
@@ -201,6 +194,20 @@ func (m *reviewMode) start() {
 			}
 		})
 	}()
+}
+
+// show puts the review in the window, with the keyboard.
+func (m *reviewMode) show() {
+	if m.active {
+		return
+	}
+	u := m.ui
+	m.labelling = u.win.Content()
+	m.active = true
+	u.win.SetContent(m.root)
+	c := u.win.Canvas()
+	c.SetOnTypedRune(func(r rune) { m.key(string(r), true) })
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { m.key(string(ev.Name), false) })
 }
 
 // install shows a loaded review.
