@@ -23,6 +23,9 @@ type Review struct {
 	// disagree on, sorted (see review.Set.Disagreements).
 	Items         []review.Item
 	Disagreements []review.Disagreement
+	// itemsOf and disagreementsOf index Items and Disagreements by
+	// document, so that a decision touches only its document's.
+	itemsOf, disagreementsOf map[int][]int
 }
 
 // ErrNoMajority is returned when no value has more votes than the others.
@@ -57,6 +60,13 @@ func OpenReview(ctx context.Context, db *store.DB, reviewer string, o AgreementO
 		for _, t := range o.Tasks {
 			want[t] = true
 		}
+		items := r.Items[:0]
+		for _, it := range r.Items {
+			if want[it.Task] {
+				items = append(items, it)
+			}
+		}
+		r.Items = items
 		kept := r.Disagreements[:0]
 		for _, d := range r.Disagreements {
 			if want[d.Task] {
@@ -64,6 +74,13 @@ func OpenReview(ctx context.Context, db *store.DB, reviewer string, o AgreementO
 			}
 		}
 		r.Disagreements = kept
+	}
+	r.itemsOf, r.disagreementsOf = map[int][]int{}, map[int][]int{}
+	for i, it := range r.Items {
+		r.itemsOf[it.Doc] = append(r.itemsOf[it.Doc], i)
+	}
+	for i, d := range r.Disagreements {
+		r.disagreementsOf[d.Doc] = append(r.disagreementsOf[d.Doc], i)
 	}
 	return r, nil
 }
@@ -182,8 +199,9 @@ func (r *Review) AcceptAgreed(ctx context.Context) (int, store.Event, error) {
 	return len(ds), ev, nil
 }
 
-// Undo takes back gold's latest decision (of any reviewer) and returns the
-// index of the disagreement it was about, or -1.
+// Undo takes back gold's latest decision (of any reviewer) and returns
+// its event (DocID 0 for an action over many documents); ok is false when
+// there is nothing to undo.
 func (r *Review) Undo(ctx context.Context) (store.Event, bool, error) {
 	gold, err := r.db.Gold(ctx)
 	if err != nil {
@@ -265,15 +283,11 @@ func (r *Review) refreshGold(ctx context.Context, d int) error {
 			return
 		}
 	}
-	for i := range r.Items {
-		if r.Items[i].Doc == d {
-			update(&r.Items[i])
-		}
+	for _, i := range r.itemsOf[d] {
+		update(&r.Items[i])
 	}
-	for i := range r.Disagreements {
-		if r.Disagreements[i].Doc == d {
-			update(&r.Disagreements[i].Item)
-		}
+	for _, i := range r.disagreementsOf[d] {
+		update(&r.Disagreements[i].Item)
 	}
 	return nil
 }
