@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -16,7 +17,7 @@ import (
 func init() {
 	Register(Command{
 		Name:    "agreement",
-		Args:    "[--db FILE] [--task T] [--annotators A,B,C] [--include-in-progress] [--no-spans] [--json] [--report FILE.html] | --matrix FILE.csv --level LEVEL [--categories A,B,C] [--bootstrap N --seed S] [--json]",
+		Args:    "--matrix FILE.csv --level LEVEL [--categories A,B,C] [--bootstrap N --seed S] [--json] | [--db FILE] [--task T] [--annotators A,B,C] [--include-in-progress] [--no-spans] [--json] [--report FILE.html]",
 		Summary: "inter-annotator agreement on the project's labels (per task, pair, label and span layer), or of a units × coders CSV matrix",
 		Run:     runAgreement,
 	})
@@ -28,7 +29,7 @@ func runAgreement(env *Env, args []string) int {
 	matrix := fs.String("matrix", "", "reliability data: CSV with a header row 'unit,CODER1,CODER2,...', one row per unit, an empty cell for a missing value")
 	levelName := fs.String("level", "", "level of measurement: nominal, ordinal, interval or ratio (with --matrix)")
 	cats := fs.String("categories", "", "the ordered category set, comma-separated (orders labels; weighted kappa counts unused categories)")
-	boot := fs.Int("bootstrap", -1, "resamples for a 95% bootstrap interval of alpha (0: none; default 1000 on a project, 0 with --matrix)")
+	boot := fs.Int("bootstrap", 0, "resamples for a 95% bootstrap interval of alpha (0: none; a project gets 1000 unless given)")
 	seed := fs.Uint64("seed", 1, "random seed of the bootstrap (the same seed gives the same interval)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	var pf projectAgreementFlags
@@ -37,16 +38,22 @@ func runAgreement(env *Env, args []string) int {
 	if status >= 0 {
 		return status
 	}
-	if *matrix == "" {
-		if len(rest) > 0 {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if *matrix == "" && !given["matrix"] && !given["level"] && !given["categories"] {
+		switch {
+		case len(rest) > 0:
 			fmt.Fprintf(env.Stderr, "slant agreement: unexpected argument %q\n", rest[0])
-			fmt.Fprintf(env.Stderr, "usage: slant agreement %s\n", cmd.Args)
-			return 2
+		case *boot < 0:
+			fmt.Fprintf(env.Stderr, "slant agreement: --bootstrap must be 0 or more, not %d\n", *boot)
+		default:
+			if !given["bootstrap"] {
+				*boot = 1000
+			}
+			return runProjectAgreement(env, &pf, *boot, *seed, *asJSON)
 		}
-		return runProjectAgreement(env, &pf, *boot, *seed, *asJSON)
-	}
-	if *boot < 0 {
-		*boot = 0
+		fmt.Fprintf(env.Stderr, "usage: slant agreement %s\n", cmd.Args)
+		return 2
 	}
 	usageErr := func(format string, a ...any) int {
 		fmt.Fprintf(env.Stderr, "slant agreement: "+format+"\n", a...)
@@ -55,6 +62,9 @@ func runAgreement(env *Env, args []string) int {
 	}
 	if len(rest) > 0 {
 		return usageErr("unexpected argument %q", rest[0])
+	}
+	if *matrix == "" {
+		return usageErr("--matrix FILE.csv is required with --level and --categories (without them, agreement is measured on the project)")
 	}
 	if pf.used() {
 		return usageErr("--matrix measures a CSV file; --db, --task, --annotators, --include-in-progress, --no-spans and --report are for a project")

@@ -57,9 +57,6 @@ func splitList(s string) []string {
 }
 
 func runProjectAgreement(env *Env, p *projectAgreementFlags, boot int, seed uint64, asJSON bool) int {
-	if boot < 0 {
-		boot = 1000
-	}
 	project, ok := openProject(env, *p.db, true)
 	if !ok {
 		return 1
