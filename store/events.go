@@ -237,7 +237,7 @@ func (db *DB) mutateBy(ctx context.Context, annID, byID, docID int64, action str
 	if len(rec.changes) == 0 {
 		return ev, tx.Commit()
 	}
-	if _, err := tx.ExecContext(ctx, "UPDATE events SET undone = 2 WHERE annotator_id = ? AND undone = 1", annID); err != nil {
+	if _, err := tx.ExecContext(ctx, "UPDATE events SET undone = 2 WHERE annotator_id = ? AND undone = 1 AND merged_in IS NULL AND replaced_in IS NULL", annID); err != nil {
 		return Event{}, err
 	}
 	changes, err := json.Marshal(rec.changes)
@@ -278,9 +278,11 @@ func (db *DB) replay(ctx context.Context, annID int64, undo bool) (Event, bool, 
 		return Event{}, false, err
 	}
 	defer tx.Rollback()
-	q := "SELECT id, doc_id, at, action, changes FROM events WHERE annotator_id = ? AND undone = 0 ORDER BY id DESC LIMIT 1"
+	// Events a merge brought in, or whose layer a merge replaced, are
+	// history only (see merge.go): never undone or redone.
+	q := "SELECT id, doc_id, at, action, changes FROM events WHERE annotator_id = ? AND undone = 0 AND merged_in IS NULL AND replaced_in IS NULL ORDER BY id DESC LIMIT 1"
 	if !undo {
-		q = "SELECT id, doc_id, at, action, changes FROM events WHERE annotator_id = ? AND undone = 1 ORDER BY id ASC LIMIT 1"
+		q = "SELECT id, doc_id, at, action, changes FROM events WHERE annotator_id = ? AND undone = 1 AND merged_in IS NULL AND replaced_in IS NULL ORDER BY id ASC LIMIT 1"
 	}
 	ev := Event{AnnotatorID: annID}
 	var at, raw string

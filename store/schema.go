@@ -45,10 +45,12 @@ type queryer interface {
 }
 
 // latestSchema returns the newest stored schema, or version 0 if none.
+// Versions a merge brought in (for the labels made under them) are never
+// current.
 func (db *DB) latestSchema(ctx context.Context, q queryer) (*schema.Schema, SchemaVersion, error) {
 	var sv SchemaVersion
 	var text string
-	err := q.QueryRowContext(ctx, "SELECT version, toml, source, created_at FROM schemas ORDER BY version DESC LIMIT 1").
+	err := q.QueryRowContext(ctx, "SELECT version, toml, source, created_at FROM schemas WHERE merged_in IS NULL ORDER BY version DESC LIMIT 1").
 		Scan(&sv.Version, &text, &sv.Source, &sv.Created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, SchemaVersion{}, nil
@@ -105,7 +107,7 @@ func (db *DB) SetSchema(ctx context.Context, s *schema.Schema, source string) (v
 	defer tx.Rollback()
 	var cur int
 	var curText string
-	err = tx.QueryRowContext(ctx, "SELECT version, toml FROM schemas ORDER BY version DESC LIMIT 1").Scan(&cur, &curText)
+	err = tx.QueryRowContext(ctx, "SELECT version, toml FROM schemas WHERE merged_in IS NULL ORDER BY version DESC LIMIT 1").Scan(&cur, &curText)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("set the label schema: %w", err)
 	}
