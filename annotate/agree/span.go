@@ -209,68 +209,136 @@ type SpanDoc struct {
 	Layers [][]Span // one per annotator
 }
 
+// Run is a stretch of N consecutive tokens with one label.
+type Run struct {
+	Label string
+	N     int
+}
+
+// TokenRuns labels each of tokens (taken in start order; they must not
+// overlap one another) with the label of the span that covers it (shares a
+// position with it; where several do, the one sharing most, then the
+// first), or NoSpan, and returns the labels as runs.
+func TokenRuns(tokens []Token, spans []Span) []Run {
+	order := make([]int, len(tokens))
+	for i := range order {
+		order[i] = i
+	}
+	if !sort.SliceIsSorted(order, func(i, j int) bool { return tokens[order[i]].Start < tokens[order[j]].Start }) {
+		sort.SliceStable(order, func(i, j int) bool { return tokens[order[i]].Start < tokens[order[j]].Start })
+	}
+	labels := make([]string, len(tokens)) // by position in order
+	overlap := make([]int, len(tokens))
+	for _, s := range spans {
+		if s.End <= s.Start {
+			continue
+		}
+		i := sort.Search(len(order), func(i int) bool { return tokens[order[i]].End > s.Start })
+		for ; i < len(order); i++ {
+			tok := tokens[order[i]]
+			if tok.Start >= s.End {
+				break
+			}
+			if ov := min(tok.End, s.End) - max(tok.Start, s.Start); ov > overlap[i] {
+				overlap[i] = ov
+				labels[i] = s.Label
+			}
+		}
+	}
+	var runs []Run
+	for _, l := range labels {
+		if l == "" {
+			l = NoSpan
+		}
+		if n := len(runs); n > 0 && runs[n-1].Label == l {
+			runs[n-1].N++
+		} else {
+			runs = append(runs, Run{Label: l, N: 1})
+		}
+	}
+	if runs == nil {
+		runs = []Run{}
+	}
+	return runs
+}
+
 // TokenReliability turns span layers into reliability data with one unit per
 // token, in document and token order (without unit ids: there are
-// millions): each annotator labels a token with the label of their span that
-// covers it (shares a position with it; where several do, the one sharing
-// most, then the first), or NoSpan.
+// millions): each annotator labels a token as TokenRuns does.
 func TokenReliability(docs []SpanDoc, annotators []string) (*Reliability, error) {
+	runs := make([][][]Run, len(docs))
+	for d, doc := range docs {
+		if len(doc.Layers) != len(annotators) {
+			return nil, fmt.Errorf("agree: document %d has %d layers for %d annotators", d, len(doc.Layers), len(annotators))
+		}
+		runs[d] = make([][]Run, len(doc.Layers))
+		for a, layer := range doc.Layers {
+			if layer != nil {
+				runs[d][a] = TokenRuns(doc.Tokens, layer)
+			}
+		}
+	}
+	return RunReliability(runs, annotators)
+}
+
+// RunReliability builds token reliability data from runs: docs[d][a] is
+// annotator a's labels of document d's tokens as runs (TokenRuns), nil
+// when a did not annotate d. Every annotator's runs of a document cover
+// the same number of tokens.
+func RunReliability(docs [][][]Run, annotators []string) (*Reliability, error) {
 	k := len(annotators)
 	if k == 0 {
 		return nil, fmt.Errorf("agree: no annotators")
 	}
 	labels := map[string]int32{NoSpan: 0}
+	r := &Reliability{Coders: annotators, Labels: []string{NoSpan}}
 	total := 0
-	for _, doc := range docs {
-		total += len(doc.Tokens)
+	sizes := make([]int, len(docs))
+	for d, layers := range docs {
+		if len(layers) != k {
+			return nil, fmt.Errorf("agree: document %d has %d layers for %d annotators", d, len(layers), k)
+		}
+		sizes[d] = -1
+		for a, runs := range layers {
+			if runs == nil {
+				continue
+			}
+			n := 0
+			for _, run := range runs {
+				n += run.N
+			}
+			if sizes[d] >= 0 && n != sizes[d] {
+				return nil, fmt.Errorf("agree: document %d: annotator %s's runs cover %d tokens, another's %d", d, annotators[a], n, sizes[d])
+			}
+			sizes[d] = n
+		}
+		total += max(sizes[d], 0)
 	}
-	r := &Reliability{Coders: annotators, Labels: []string{NoSpan}, Cells: make([]int32, 0, total*k)}
-	for d, doc := range docs {
-		if len(doc.Layers) != k {
-			return nil, fmt.Errorf("agree: document %d has %d layers for %d annotators", d, len(doc.Layers), k)
-		}
-		order := make([]int, len(doc.Tokens))
-		for i := range order {
-			order[i] = i
-		}
-		sort.SliceStable(order, func(i, j int) bool { return doc.Tokens[order[i]].Start < doc.Tokens[order[j]].Start })
-		base := len(r.Cells)
-		r.Cells = append(r.Cells, make([]int32, len(doc.Tokens)*k)...)
-		cells := r.Cells[base:]
-		overlap := make([]int, len(doc.Tokens))
-		for a, layer := range doc.Layers {
-			if layer == nil {
-				for t := range doc.Tokens {
+	r.Cells = make([]int32, total*k)
+	base := 0
+	for d, layers := range docs {
+		n := max(sizes[d], 0)
+		cells := r.Cells[base : base+n*k]
+		base += n * k
+		for a, runs := range layers {
+			if runs == nil {
+				for t := 0; t < n; t++ {
 					cells[t*k+a] = Missing
 				}
 				continue
 			}
-			clear(overlap)
-			for _, s := range layer {
-				if s.End <= s.Start {
-					continue
-				}
-				c, ok := labels[s.Label]
+			t := 0
+			for _, run := range runs {
+				c, ok := labels[run.Label]
 				if !ok {
 					c = int32(len(r.Labels))
-					labels[s.Label] = c
-					r.Labels = append(r.Labels, s.Label)
+					labels[run.Label] = c
+					r.Labels = append(r.Labels, run.Label)
 				}
-				// first token (in start order) ending after the span starts;
-				// tokens are assumed not to overlap one another.
-				i := sort.Search(len(order), func(i int) bool { return doc.Tokens[order[i]].End > s.Start })
-				for ; i < len(order); i++ {
-					t := order[i]
-					tok := doc.Tokens[t]
-					if tok.Start >= s.End {
-						break
-					}
-					ov := min(tok.End, s.End) - max(tok.Start, s.Start)
-					if ov > overlap[t] {
-						overlap[t] = ov
-						cells[t*k+a] = c
-					}
+				for i := 0; i < run.N; i++ {
+					cells[(t+i)*k+a] = c
 				}
+				t += run.N
 			}
 		}
 	}

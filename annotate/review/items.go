@@ -15,6 +15,10 @@ type Doc struct {
 	Title  string
 	Text   string
 	Layers []*annotate.Layer
+	// Runs, where not nil, are each layer's token labels, already
+	// computed (the store keeps them with its layer digests); a layer
+	// without them is tokenised from Text.
+	Runs []*TokenRuns
 }
 
 // Set is what is compared: the schema, the annotators, and their layers of

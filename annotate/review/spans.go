@@ -64,46 +64,64 @@ type SpeakerReport struct {
 	Agreement     Num `json:"agreement"`
 }
 
+// entitySpans are a layer's live entity spans, labelled by entity label.
+func entitySpans(l *annotate.Layer) []agree.Span {
+	var out []agree.Span
+	for _, sp := range l.Spans {
+		if sp.Kind == annotate.KindEntity && sp.Live() {
+			out = append(out, agree.Span{Start: sp.Start, End: sp.End, Label: sp.Label})
+		}
+	}
+	return out
+}
+
+// quoteSpans are a layer's live quotes.
+func quoteSpans(l *annotate.Layer) []agree.Span {
+	var out []agree.Span
+	for _, q := range l.Quotes() {
+		out = append(out, agree.Span{Start: q.Start, End: q.End, Label: "quote"})
+	}
+	return out
+}
+
+// attributionSpans are a layer's quotes as PolNeAR labels them: the
+// quote's pieces are Content, its speaker the Source, its cue the Cue.
+func attributionSpans(l *annotate.Layer) []agree.Span {
+	var out []agree.Span
+	for _, q := range l.Quotes() {
+		if len(q.Fragments) > 0 {
+			for _, f := range q.Fragments {
+				out = append(out, agree.Span{Start: f[0], End: f[1], Label: LabelContent})
+			}
+		} else {
+			out = append(out, agree.Span{Start: q.Start, End: q.End, Label: LabelContent})
+		}
+		if q.HasSpeaker {
+			out = append(out, agree.Span{Start: q.SpeakerStart, End: q.SpeakerEnd, Label: LabelSource})
+		}
+		if q.HasCue {
+			out = append(out, agree.Span{Start: q.CueStart, End: q.CueEnd, Label: LabelCue})
+		}
+	}
+	return out
+}
+
+// TokenRuns are a layer's token labels (agree.TokenRuns) for token alpha:
+// over its entity labels, and over Source/Cue/Content.
+type TokenRuns struct {
+	Entities, Attribution []agree.Run
+}
+
+// LayerRuns labels tokens from a layer's spans.
+func LayerRuns(tokens []agree.Token, l *annotate.Layer) TokenRuns {
+	return TokenRuns{Entities: agree.TokenRuns(tokens, entitySpans(l)), Attribution: agree.TokenRuns(tokens, attributionSpans(l))}
+}
+
 func spanReport(s *Set, matches []*Matched) *SpanReport {
 	k := len(s.Annotators)
-	entities := func(l *annotate.Layer) []agree.Span {
-		var out []agree.Span
-		for _, sp := range l.Spans {
-			if sp.Kind == annotate.KindEntity && sp.Live() {
-				out = append(out, agree.Span{Start: sp.Start, End: sp.End, Label: sp.Label})
-			}
-		}
-		return out
-	}
-	quotes := func(l *annotate.Layer) []agree.Span {
-		var out []agree.Span
-		for _, q := range l.Quotes() {
-			out = append(out, agree.Span{Start: q.Start, End: q.End, Label: "quote"})
-		}
-		return out
-	}
-	attribution := func(l *annotate.Layer) []agree.Span {
-		var out []agree.Span
-		for _, q := range l.Quotes() {
-			if len(q.Fragments) > 0 {
-				for _, f := range q.Fragments {
-					out = append(out, agree.Span{Start: f[0], End: f[1], Label: LabelContent})
-				}
-			} else {
-				out = append(out, agree.Span{Start: q.Start, End: q.End, Label: LabelContent})
-			}
-			if q.HasSpeaker {
-				out = append(out, agree.Span{Start: q.SpeakerStart, End: q.SpeakerEnd, Label: LabelSource})
-			}
-			if q.HasCue {
-				out = append(out, agree.Span{Start: q.CueStart, End: q.CueEnd, Label: LabelCue})
-			}
-		}
-		return out
-	}
 	rep := &SpanReport{}
-	rep.Entities = layerReport(s, entities, entities)
-	rep.Quotes = layerReport(s, quotes, attribution)
+	rep.Entities = layerReport(s, entitySpans, func(r TokenRuns) []agree.Run { return r.Entities })
+	rep.Quotes = layerReport(s, quoteSpans, func(r TokenRuns) []agree.Run { return r.Attribution })
 	// Speakers over matched quotes.
 	for d, m := range matches {
 		doc := &s.Docs[d]
@@ -149,14 +167,14 @@ func spanReport(s *Set, matches []*Matched) *SpanReport {
 	return rep
 }
 
-// layerReport compares one span layer: spans picks the spans for F1,
-// tokens the labelled spans for token alpha.
-func layerReport(s *Set, spans, tokens func(*annotate.Layer) []agree.Span) SpanLayerReport {
+// layerReport compares one span layer: spans picks the spans for F1, runs
+// the token labels for token alpha.
+func layerReport(s *Set, spans func(*annotate.Layer) []agree.Span, runs func(TokenRuns) []agree.Run) SpanLayerReport {
 	k := len(s.Annotators)
 	rep := SpanLayerReport{ExactF1: nan, OverlapF1: nan, TokenAlpha: nan, PerLabel: []LabelF1{}, Pairs: []SpanPairF1{}}
 	pairUnits := make([][]agree.SpanUnit, k*k)
 	var all []agree.SpanUnit
-	var docs []agree.SpanDoc
+	var docs [][][]agree.Run
 	for _, doc := range s.Docs {
 		n := 0
 		for i := 0; i < k; i++ {
@@ -169,14 +187,20 @@ func layerReport(s *Set, spans, tokens func(*annotate.Layer) []agree.Span) SpanL
 		}
 		rep.Documents++
 		per := make([][]agree.Span, k)
-		tok := make([][]agree.Span, k)
+		tok := make([][]agree.Run, k)
+		var tokens []agree.Token
 		for i := 0; i < k; i++ {
-			if doc.Layers[i] != nil {
-				per[i] = spans(doc.Layers[i])
-				tok[i] = tokens(doc.Layers[i])
-				if tok[i] == nil {
-					tok[i] = []agree.Span{}
+			if doc.Layers[i] == nil {
+				continue
+			}
+			per[i] = spans(doc.Layers[i])
+			if i < len(doc.Runs) && doc.Runs[i] != nil {
+				tok[i] = runs(*doc.Runs[i])
+			} else {
+				if tokens == nil {
+					tokens = agree.WhitespaceTokens(doc.Text)
 				}
+				tok[i] = runs(LayerRuns(tokens, doc.Layers[i]))
 			}
 		}
 		for a := 0; a < k; a++ {
@@ -189,7 +213,7 @@ func layerReport(s *Set, spans, tokens func(*annotate.Layer) []agree.Span) SpanL
 				all = append(all, u)
 			}
 		}
-		docs = append(docs, agree.SpanDoc{Tokens: agree.WhitespaceTokens(doc.Text), Layers: tok})
+		docs = append(docs, tok)
 	}
 	if len(all) == 0 {
 		return rep
@@ -211,7 +235,7 @@ func layerReport(s *Set, spans, tokens func(*annotate.Layer) []agree.Span) SpanL
 				ExactF1: Num(agree.SpanF1(us, agree.Exact).Micro.F1), OverlapF1: Num(agree.SpanF1(us, agree.Overlap).Micro.F1)})
 		}
 	}
-	if r, err := agree.TokenReliability(docs, s.Annotators); err == nil {
+	if r, err := agree.RunReliability(docs, s.Annotators); err == nil {
 		rep.Tokens = r.NumUnits()
 		rep.Labels = r.Labels
 		if a, err := agree.Alpha(r, agree.Nominal); err == nil {
