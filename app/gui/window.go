@@ -35,6 +35,7 @@ type UI struct {
 	article *articleView
 	status  *widget.Label
 	imports *importer
+	merges  merger // File → Merge…
 	ws      *workspace
 	theme   *slantTheme
 
@@ -231,6 +232,8 @@ func (u *UI) menu() *fyne.MainMenu {
 		item("Import File…", fyne.KeyO, ctrl, u.imports.chooseFile),
 		item("Import Folder…", "", 0, u.imports.chooseFolder),
 		item("Import Path…", fyne.KeyI, ctrl, u.imports.typePaths),
+		fyne.NewMenuItemSeparator(),
+		item("Merge…", "", 0, u.chooseMerge),
 		fyne.NewMenuItemSeparator(), quit)
 	edit := fyne.NewMenu("Edit",
 		item("Undo", fyne.KeyZ, ctrl, func() { u.undo(false) }),
