@@ -911,11 +911,10 @@ func (m *merger) compare() error {
 		db, doc, ann, sugg, sv, fp string
 	}
 	for _, s := range []side{
-		{"main", "hdoc", "hann",
-			"(SELECT g.kind||':'||g.start||':'||g.end||':'||g.label FROM main.suggested_spans g WHERE g.id = s.suggestion_id)",
-			"l.schema_version", "fp_h"},
-		{"o", "odoc", "oann",
-			"(SELECT g.kind||':'||g.start||':'||g.end||':'||g.label FROM main.suggested_spans g WHERE g.id = " + m.suggestion("p", "s") + ")",
+		// Suggestions compare by their id here: the other's mapped as a
+		// copy would map it.
+		{"main", "hdoc", "hann", "s.suggestion_id", "l.schema_version", "fp_h"},
+		{"o", "odoc", "oann", m.suggestion("p", "s"),
 			"coalesce((SELECT hv FROM m_schema WHERE ov = l.schema_version), l.schema_version)", "fp_o"},
 	} {
 		r := strings.NewReplacer("S.", s.db+".", "DOC", s.doc, "ANN", s.ann, "SUGG", s.sugg, "SV", s.sv, "FP", s.fp)
