@@ -370,6 +370,7 @@ func startDocument(rec *recorder, annID, docID int64) error {
 
 // SetStatus sets a document's status for an annotator (done, skipped, in
 // progress; "to do" removes it), adding seconds to the time spent on it.
+// Marking it done also writes the layer's digest (see RefreshDigests).
 func (db *DB) SetStatus(ctx context.Context, annID, docID int64, status string, seconds float64) (Event, error) {
 	return db.mutate(ctx, annID, docID, "status "+status, func(rec *recorder) error {
 		key := row{"doc_id": docID, "annotator_id": annID}
@@ -385,7 +386,15 @@ func (db *DB) SetStatus(ctx context.Context, annID, docID int64, status string, 
 				seconds += s
 			}
 		}
-		return rec.put("doc_status", row{"doc_id": docID, "annotator_id": annID, "status": status, "updated_at": now(), "seconds": seconds})
+		if err := rec.put("doc_status", row{"doc_id": docID, "annotator_id": annID, "status": status, "updated_at": now(), "seconds": seconds}); err != nil {
+			return err
+		}
+		if status != annotate.StatusDone {
+			return nil
+		}
+		// A finished layer counts for agreement: keep its digest ready.
+		_, err = writeDigests(rec.ctx, rec.tx, []docAnn{{docID, annID}})
+		return err
 	})
 }
 

@@ -25,9 +25,9 @@ type ReviewOptions struct {
 
 // ReviewSet loads what agreement and review compare: the schema, the
 // annotators (sorted by name; gold apart), and for every document that at
-// least one of them counts on, each one's layer and gold's. It reads each
-// table once, so that a 10,000-document project loads in a few hundred
-// milliseconds; it never seeds a layer.
+// least one of them counts on, each one's layer and gold's. A layer is read
+// from its digest (one row; see RefreshDigests), else from its rows; it
+// never seeds a layer.
 func (db *DB) ReviewSet(ctx context.Context, o ReviewOptions) (*review.Set, []Annotator, error) {
 	sch, _, err := db.Schema(ctx)
 	if err != nil {
@@ -83,11 +83,12 @@ func (db *DB) ReviewSet(ctx context.Context, o ReviewOptions) (*review.Set, []An
 	if err != nil {
 		return nil, nil, fmt.Errorf("review: %w", err)
 	}
-	type docAnn struct {
+	type docCol struct {
 		doc int64
 		col int
 	}
-	counted := map[docAnn]*annotate.Layer{}
+	counted := map[docCol]*annotate.Layer{}
+	var goldDocs []int64
 	for rows.Next() {
 		var doc, ann int64
 		var status string
@@ -96,7 +97,11 @@ func (db *DB) ReviewSet(ctx context.Context, o ReviewOptions) (*review.Set, []An
 			return nil, nil, err
 		}
 		c, ok := col[ann]
-		if !ok || c == k {
+		if !ok {
+			continue
+		}
+		if c == k {
+			goldDocs = append(goldDocs, doc)
 			continue
 		}
 		if status != annotate.StatusDone && !(o.IncludeInProgress && status == annotate.StatusInProgress) {
@@ -110,79 +115,82 @@ func (db *DB) ReviewSet(ctx context.Context, o ReviewOptions) (*review.Set, []An
 		}
 		l := &annotate.Layer{DocID: doc, AnnotatorID: ann, Labels: map[annotate.LabelKey]annotate.LabelValue{}, Status: status}
 		set.Docs[d].Layers[c] = l
-		counted[docAnn{doc, c}] = l
+		counted[docCol{doc, c}] = l
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
+	}
+	// Gold's layers of the documents in the set: gold has a status where a
+	// reviewer decided something.
+	for _, doc := range goldDocs {
+		if d, ok := docIdx[doc]; ok {
+			l := &annotate.Layer{DocID: doc, AnnotatorID: gold.ID, Labels: map[annotate.LabelKey]annotate.LabelValue{}}
+			set.Docs[d].Layers[k] = l
+			counted[docCol{doc, k}] = l
+		}
 	}
 	layerOf := func(doc, ann int64) *annotate.Layer {
 		c, ok := col[ann]
 		if !ok {
 			return nil
 		}
-		if l := counted[docAnn{doc, c}]; l != nil {
-			return l
-		}
-		if c != k {
-			return nil
-		}
-		d, ok := docIdx[doc]
-		if !ok {
-			return nil
-		}
-		l := &annotate.Layer{DocID: doc, AnnotatorID: ann, Labels: map[annotate.LabelKey]annotate.LabelValue{}}
-		set.Docs[d].Layers[k] = l
-		counted[docAnn{doc, k}] = l
-		return l
+		return counted[docCol{doc, c}]
 	}
 	if len(set.Docs) == 0 {
 		return set, anns, nil
 	}
-	if err := db.eachRow(ctx, `SELECT doc_id, annotator_id, id, name, label, deleted, coalesce(suggested_ord + 1, 0)
-		FROM layer_targets ORDER BY doc_id, annotator_id, id`, func(r *sql.Rows) error {
+	// Layers with a digest are read from it; the rest from their rows.
+	fromDigest := map[*annotate.Layer]bool{}
+	dr := &digestReader{intern: map[string]string{}}
+	if err := db.eachRow(ctx, "SELECT doc_id, annotator_id, data FROM layer_digests", func(r *sql.Rows) error {
 		var doc, ann int64
-		var t annotate.Target
-		if err := r.Scan(&doc, &ann, &t.ID, &t.Name, &t.Label, &t.Deleted, &t.Suggestion); err != nil {
+		var data sql.RawBytes
+		if err := r.Scan(&doc, &ann, &data); err != nil {
 			return err
 		}
-		if l := layerOf(doc, ann); l != nil {
-			l.Targets = append(l.Targets, t)
+		l := layerOf(doc, ann)
+		if l == nil {
+			return nil
 		}
-		return nil
-	}); err != nil {
-		return nil, nil, err
-	}
-	if err := db.eachRow(ctx, `SELECT `+spanCols+`, doc_id, annotator_id
-		FROM layer_spans ORDER BY doc_id, annotator_id, start, end DESC, id`, func(r *sql.Rows) error {
-		var doc, ann int64
-		s, err := scanSpan(r, &doc, &ann)
+		runs, err := dr.decode(data, l)
 		if err != nil {
-			return err
+			*l = annotate.Layer{DocID: l.DocID, AnnotatorID: l.AnnotatorID, Labels: map[annotate.LabelKey]annotate.LabelValue{}, Status: l.Status}
+			return nil // read from its rows below
 		}
-		if l := layerOf(doc, ann); l != nil {
-			l.Spans = append(l.Spans, s)
+		fromDigest[l] = true
+		d := &set.Docs[docIdx[doc]]
+		if d.Runs == nil {
+			d.Runs = make([]*review.TokenRuns, k+1)
 		}
+		d.Runs[col[ann]] = runs
 		return nil
 	}); err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("review: %w", err)
 	}
-	if err := db.eachRow(ctx, `SELECT doc_id, annotator_id, task, unit, value, coalesce(towards, 0) FROM labels`, func(r *sql.Rows) error {
-		var doc, ann int64
-		var key annotate.LabelKey
-		var v annotate.LabelValue
-		if err := r.Scan(&doc, &ann, &key.Task, &key.Unit, &v.Value, &v.Towards); err != nil {
-			return err
+	var rowDocs []int64
+	for _, d := range set.Docs {
+		for _, l := range d.Layers {
+			if l != nil && !fromDigest[l] {
+				rowDocs = append(rowDocs, d.ID)
+				break
+			}
 		}
-		if l := layerOf(doc, ann); l != nil {
-			l.Labels[key] = v
-		}
-		return nil
-	}); err != nil {
-		return nil, nil, err
 	}
+	if len(rowDocs) > 0 {
+		if err := loadLayerRows(ctx, db.sql, rowDocs, func(doc, ann int64) *annotate.Layer {
+			if l := layerOf(doc, ann); l != nil && !fromDigest[l] {
+				return l
+			}
+			return nil
+		}); err != nil {
+			return nil, nil, fmt.Errorf("review: %w", err)
+		}
+	}
+	// Titles, and texts when asked for or needed for token labels (layers
+	// read from rows).
 	cols := "id, title, ''"
-	if o.Text {
+	if o.Text || len(rowDocs) > manyDocs {
 		cols = "id, title, text"
 	}
 	if err := db.eachRow(ctx, "SELECT "+cols+" FROM documents ORDER BY id", func(r *sql.Rows) error {
@@ -197,6 +205,13 @@ func (db *DB) ReviewSet(ctx context.Context, o ReviewOptions) (*review.Set, []An
 		return nil
 	}); err != nil {
 		return nil, nil, err
+	}
+	if cols == "id, title, ''" {
+		for _, id := range rowDocs {
+			if err := db.sql.QueryRowContext(ctx, "SELECT text FROM documents WHERE id = ?", id).Scan(&set.Docs[docIdx[id]].Text); err != nil {
+				return nil, nil, fmt.Errorf("review: document %d: %w", id, err)
+			}
+		}
 	}
 	return set, anns, nil
 }

@@ -41,6 +41,9 @@ func OpenReview(ctx context.Context, db *store.DB, reviewer string, o AgreementO
 	if err := db.Unblind(ctx, rev.ID); err != nil {
 		return nil, err
 	}
+	if _, err := db.RefreshDigests(ctx); err != nil {
+		return nil, err
+	}
 	set, anns, err := db.ReviewSet(ctx, store.ReviewOptions{Annotators: o.Annotators,
 		IncludeInProgress: o.IncludeInProgress, Text: true})
 	if err != nil {

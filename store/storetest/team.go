@@ -17,7 +17,7 @@ import (
 
 // teamVersion is the team project generator's version, part of its cache
 // key: bump it whenever TeamProject's output changes.
-const teamVersion = "v1"
+const teamVersion = "v2"
 
 // The team project's size (see TeamProject).
 const (
@@ -35,7 +35,8 @@ var TeamAnnotators = []string{"ana", "ben", "cai"}
 // sentiment, every target's sentiment and every quote's stance (towards the
 // quote's target), each annotator giving the unit's true value with chance
 // TeamAgree and a random one otherwise, and rejecting one suggested mention
-// in about one document of five. Each label and status is in the event log.
+// in about one document of five. Each label and status is in the event log,
+// and every layer has its digest, as the window leaves them.
 // It is built once (a minute or two) and cached under os.TempDir(); open it
 // with OpenRW, or copy it to change it.
 func TeamProject(tb testing.TB) string {
@@ -101,6 +102,26 @@ func buildTeam(tb testing.TB, path string, alive func()) {
 		tb.Fatal(err)
 	}
 	alive()
+	if err := raw.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	// As the window leaves them: every finished layer has its digest.
+	db, err = store.Open(ctx, path, store.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := db.RefreshDigests(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	alive()
+	if err := db.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	raw, err = sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer raw.Close()
 	for _, q := range []string{"PRAGMA wal_checkpoint(TRUNCATE)", "ANALYZE"} {
 		if _, err := raw.ExecContext(ctx, q); err != nil {
 			tb.Fatal(err)

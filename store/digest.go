@@ -1,0 +1,397 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/slant-annotate/slant/annotate"
+	"github.com/slant-annotate/slant/annotate/agree"
+	"github.com/slant-annotate/slant/annotate/review"
+)
+
+// digestFormat is the layer digest encoding's version; a digest of
+// another version is treated as missing.
+const digestFormat = 1
+
+// rowQuerier runs queries on the database or inside a transaction.
+type rowQuerier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// docAnn names one annotator's layer of one document.
+type docAnn struct{ doc, ann int64 }
+
+// manyDocs is how many documents make loading layers by scanning whole
+// tables cheaper than looking each document up.
+const manyDocs = 2000
+
+// loadLayerRows fills in the layers want returns (nil: not wanted) from
+// their rows: targets, spans and labels, of the given documents (nil: all).
+func loadLayerRows(ctx context.Context, q rowQuerier, docs []int64, want func(doc, ann int64) *annotate.Layer) error {
+	each := func(query string, fn func(*sql.Rows) error) error {
+		run := func(args ...any) error { // no args: every document
+			rows, err := q.QueryContext(ctx, query, args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				if err := fn(rows); err != nil {
+					return err
+				}
+			}
+			return rows.Err()
+		}
+		if docs == nil || len(docs) > manyDocs {
+			return run()
+		}
+		for _, d := range docs {
+			if err := run(d); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	where := " WHERE doc_id = ?"
+	if docs == nil || len(docs) > manyDocs {
+		where = ""
+	}
+	if err := each(`SELECT doc_id, annotator_id, id, name, label, deleted, coalesce(suggested_ord + 1, 0)
+		FROM layer_targets`+where+` ORDER BY doc_id, annotator_id, id`, func(r *sql.Rows) error {
+		var doc, ann int64
+		var t annotate.Target
+		if err := r.Scan(&doc, &ann, &t.ID, &t.Name, &t.Label, &t.Deleted, &t.Suggestion); err != nil {
+			return err
+		}
+		if l := want(doc, ann); l != nil {
+			l.Targets = append(l.Targets, t)
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("load targets: %w", err)
+	}
+	if err := each(`SELECT `+spanCols+`, doc_id, annotator_id
+		FROM layer_spans`+where+` ORDER BY doc_id, annotator_id, start, end DESC, id`, func(r *sql.Rows) error {
+		var doc, ann int64
+		s, err := scanSpan(r, &doc, &ann)
+		if err != nil {
+			return err
+		}
+		if l := want(doc, ann); l != nil {
+			l.Spans = append(l.Spans, s)
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("load spans: %w", err)
+	}
+	if err := each(`SELECT doc_id, annotator_id, task, unit, value, coalesce(towards, 0) FROM labels`+where, func(r *sql.Rows) error {
+		var doc, ann int64
+		var key annotate.LabelKey
+		var v annotate.LabelValue
+		if err := r.Scan(&doc, &ann, &key.Task, &key.Unit, &v.Value, &v.Towards); err != nil {
+			return err
+		}
+		if l := want(doc, ann); l != nil {
+			l.Labels[key] = v
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("load labels: %w", err)
+	}
+	return nil
+}
+
+// RefreshDigests builds the missing digests of every layer that has a
+// status (a layer still to do never counts), a few hundred documents per
+// transaction, and returns how many it built. Agreement and review call
+// it when they can write; a layer without a digest is still read, from
+// its rows, only more slowly.
+func (db *DB) RefreshDigests(ctx context.Context) (int, error) {
+	if err := db.writable(); err != nil {
+		return 0, err
+	}
+	var missing []docAnn
+	rows, err := db.sql.QueryContext(ctx, `SELECT s.doc_id, s.annotator_id FROM doc_status s
+		WHERE NOT EXISTS (SELECT 1 FROM layer_digests d WHERE d.doc_id = s.doc_id AND d.annotator_id = s.annotator_id)
+		ORDER BY s.doc_id, s.annotator_id`)
+	if err != nil {
+		return 0, fmt.Errorf("refresh digests: %w", err)
+	}
+	for rows.Next() {
+		var k docAnn
+		if err := rows.Scan(&k.doc, &k.ann); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		missing = append(missing, k)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	built := 0
+	const perTx = 300 // layers: keeps each transaction short for a window's writes
+	for i := 0; i < len(missing); i += perTx {
+		n, err := db.buildDigests(ctx, missing[i:min(i+perTx, len(missing))])
+		built += n
+		if err != nil {
+			return built, fmt.Errorf("refresh digests: %w", err)
+		}
+	}
+	return built, nil
+}
+
+// buildDigests writes the digests of the given layers in one transaction,
+// reading their rows inside it so that no change slips in between.
+func (db *DB) buildDigests(ctx context.Context, layers []docAnn) (int, error) {
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	n, err := writeDigests(ctx, tx, layers)
+	if err != nil {
+		return 0, err
+	}
+	return n, tx.Commit()
+}
+
+// writeDigests builds and stores the digests of layers inside tx.
+func writeDigests(ctx context.Context, tx *sql.Tx, layers []docAnn) (int, error) {
+	byKey := map[docAnn]*annotate.Layer{}
+	var docs []int64
+	for _, k := range layers {
+		if len(docs) == 0 || docs[len(docs)-1] != k.doc {
+			docs = append(docs, k.doc)
+		}
+		byKey[k] = &annotate.Layer{DocID: k.doc, AnnotatorID: k.ann, Labels: map[annotate.LabelKey]annotate.LabelValue{}}
+	}
+	if err := loadLayerRows(ctx, tx, docs, func(doc, ann int64) *annotate.Layer { return byKey[docAnn{doc, ann}] }); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, doc := range docs {
+		var text string
+		if err := tx.QueryRowContext(ctx, "SELECT text FROM documents WHERE id = ?", doc).Scan(&text); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			}
+			return n, err
+		}
+		tokens := agree.WhitespaceTokens(text)
+		for _, k := range layers {
+			if k.doc != doc {
+				continue
+			}
+			l := byKey[k]
+			data := encodeDigest(l, review.LayerRuns(tokens, l))
+			if _, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO layer_digests(doc_id, annotator_id, data) VALUES (?, ?, ?)",
+				k.doc, k.ann, data); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, nil
+}
+
+// encodeDigest writes a layer (without its status) and its token runs.
+func encodeDigest(l *annotate.Layer, runs review.TokenRuns) []byte {
+	b := make([]byte, 0, 64+len(l.Spans)*16+len(l.Labels)*24+len(l.Targets)*24)
+	b = binary.AppendUvarint(b, digestFormat)
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	num := func(v int64) { b = binary.AppendVarint(b, v) }
+	b = binary.AppendUvarint(b, uint64(len(l.Targets)))
+	for _, t := range l.Targets {
+		num(t.ID)
+		num(int64(t.Suggestion))
+		if t.Deleted {
+			b = append(b, 1)
+		} else {
+			b = append(b, 0)
+		}
+		str(t.Name)
+		str(t.Label)
+	}
+	b = binary.AppendUvarint(b, uint64(len(l.Spans)))
+	for _, s := range l.Spans {
+		num(s.ID)
+		str(s.Kind)
+		num(int64(s.Start))
+		num(int64(s.End))
+		str(s.Label)
+		num(s.TargetID)
+		num(s.SuggestionID)
+		str(string(s.Decision))
+		var flags byte
+		if s.HasSpeaker {
+			flags |= 1
+		}
+		if s.HasCue {
+			flags |= 2
+		}
+		b = append(b, flags)
+		if s.HasSpeaker {
+			num(int64(s.SpeakerStart))
+			num(int64(s.SpeakerEnd))
+		}
+		if s.HasCue {
+			num(int64(s.CueStart))
+			num(int64(s.CueEnd))
+		}
+		b = binary.AppendUvarint(b, uint64(len(s.Fragments)))
+		for _, f := range s.Fragments {
+			num(int64(f[0]))
+			num(int64(f[1]))
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(len(l.Labels)))
+	for k, v := range l.Labels {
+		str(k.Task)
+		str(k.Unit)
+		str(v.Value)
+		num(v.Towards)
+	}
+	for _, rs := range [][]agree.Run{runs.Entities, runs.Attribution} {
+		b = binary.AppendUvarint(b, uint64(len(rs)))
+		for _, r := range rs {
+			str(r.Label)
+			b = binary.AppendUvarint(b, uint64(r.N))
+		}
+	}
+	return b
+}
+
+// digestReader decodes a digest; strings are interned across digests, so
+// that a project's few thousand distinct names and values are allocated
+// once.
+type digestReader struct {
+	b      []byte
+	err    error
+	intern map[string]string
+}
+
+var errDigest = errors.New("malformed layer digest")
+
+func (d *digestReader) uvarint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.err, d.b = errDigest, nil
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *digestReader) varint() int64 {
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.err, d.b = errDigest, nil
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *digestReader) byte1() byte {
+	if len(d.b) == 0 {
+		d.err = errDigest
+		return 0
+	}
+	c := d.b[0]
+	d.b = d.b[1:]
+	return c
+}
+
+func (d *digestReader) str() string {
+	n := d.uvarint()
+	if uint64(len(d.b)) < n {
+		d.err, d.b = errDigest, nil
+		return ""
+	}
+	raw := d.b[:n]
+	d.b = d.b[n:]
+	if s, ok := d.intern[string(raw)]; ok {
+		return s
+	}
+	s := string(raw)
+	d.intern[s] = s
+	return s
+}
+
+// count reads a length that must fit in what is left (each item takes a
+// byte or more), so that a damaged digest cannot ask for a huge slice.
+func (d *digestReader) count() int {
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		d.err, d.b = errDigest, nil
+		return 0
+	}
+	return int(n)
+}
+
+// decode fills l from a digest and returns its token runs.
+func (d *digestReader) decode(data []byte, l *annotate.Layer) (*review.TokenRuns, error) {
+	d.b, d.err = data, nil
+	if d.uvarint() != digestFormat {
+		return nil, errDigest
+	}
+	l.Targets = make([]annotate.Target, d.count())
+	for i := range l.Targets {
+		t := &l.Targets[i]
+		t.ID = d.varint()
+		t.Suggestion = int(d.varint())
+		t.Deleted = d.byte1() == 1
+		t.Name = d.str()
+		t.Label = d.str()
+	}
+	l.Spans = make([]annotate.Span, d.count())
+	for i := range l.Spans {
+		s := &l.Spans[i]
+		s.ID = d.varint()
+		s.Kind = d.str()
+		s.Start, s.End = int(d.varint()), int(d.varint())
+		s.Label = d.str()
+		s.TargetID = d.varint()
+		s.SuggestionID = d.varint()
+		s.Decision = annotate.Decision(d.str())
+		flags := d.byte1()
+		if flags&1 != 0 {
+			s.HasSpeaker = true
+			s.SpeakerStart, s.SpeakerEnd = int(d.varint()), int(d.varint())
+		}
+		if flags&2 != 0 {
+			s.HasCue = true
+			s.CueStart, s.CueEnd = int(d.varint()), int(d.varint())
+		}
+		if n := d.count(); n > 0 {
+			s.Fragments = make([][2]int, n)
+			for j := range s.Fragments {
+				s.Fragments[j] = [2]int{int(d.varint()), int(d.varint())}
+			}
+		}
+	}
+	n := d.count()
+	l.Labels = make(map[annotate.LabelKey]annotate.LabelValue, n)
+	for range n {
+		k := annotate.LabelKey{Task: d.str(), Unit: d.str()}
+		l.Labels[k] = annotate.LabelValue{Value: d.str(), Towards: d.varint()}
+	}
+	runs := &review.TokenRuns{}
+	for _, rs := range []*[]agree.Run{&runs.Entities, &runs.Attribution} {
+		*rs = make([]agree.Run, d.count())
+		for i := range *rs {
+			(*rs)[i] = agree.Run{Label: d.str(), N: int(d.uvarint())}
+		}
+	}
+	if d.err != nil || len(d.b) != 0 {
+		return nil, errDigest
+	}
+	return runs, nil
+}

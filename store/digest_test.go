@@ -1,0 +1,118 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/slant-annotate/slant/annotate"
+	"github.com/slant-annotate/slant/annotate/review"
+	"github.com/slant-annotate/slant/store"
+	"github.com/slant-annotate/slant/store/storetest"
+)
+
+// digestProject is a pre-tagged project of three articles that ana and ben
+// label and finish, with an edit or two each.
+func digestProject(t *testing.T) (*store.DB, []int64, []store.Annotator) {
+	t.Helper()
+	ctx := context.Background()
+	db, ids := storetest.PretaggedProject(t, 3, 300)
+	t.Cleanup(func() { db.Close() })
+	_, sv, _ := db.Schema(ctx)
+	var anns []store.Annotator
+	for a, name := range []string{"ana", "ben"} {
+		ann, err := db.EnsureAnnotator(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		anns = append(anns, ann)
+		for i, doc := range ids {
+			l, err := db.Layer(ctx, doc, ann.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			values := []string{"negative", "neutral", "positive"}
+			db.SetLabel(ctx, ann.ID, doc, "document_sentiment", annotate.UnitDocument, annotate.LabelValue{Value: values[(i+a)%3]}, sv)
+			for j, tg := range l.LiveTargets() {
+				db.SetLabel(ctx, ann.ID, doc, "target_sentiment", annotate.TargetUnit(tg.ID), annotate.LabelValue{Value: values[(j*a+i)%3]}, sv)
+			}
+			if qs := l.Quotes(); len(qs) > 0 {
+				db.SetLabel(ctx, ann.ID, doc, "quote_stance", annotate.QuoteUnit(qs[0].ID),
+					annotate.LabelValue{Value: "against", Towards: l.QuoteTarget(qs[0], [2]int{0, 0})}, sv)
+			}
+			if a == 1 && len(l.Spans) > 2 {
+				if _, err := db.DeleteSpan(ctx, ann.ID, doc, l.Spans[1].ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := db.SetStatus(ctx, ann.ID, doc, annotate.StatusDone, 10); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return db, ids, anns
+}
+
+func reportJSON(t *testing.T, db *store.DB) string {
+	t.Helper()
+	set, _, err := db.ReviewSet(context.Background(), store.ReviewOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := review.Compute(set, review.Options{Spans: true, Bootstrap: 50, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, _ := json.Marshal(rep)
+	return string(js)
+}
+
+func digests(t *testing.T, db *store.DB) int {
+	t.Helper()
+	n, err := db.CountRows(context.Background(), "layer_digests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestDigestsGiveTheSameAgreementAsRows(t *testing.T) {
+	ctx := context.Background()
+	db, ids, anns := digestProject(t)
+	// Marking done wrote each layer's digest.
+	if n := digests(t, db); n != 6 {
+		t.Fatalf("%d digests after finishing 6 layers", n)
+	}
+	withDigests := reportJSON(t, db)
+	// A change to a layer drops its digest (the triggers), whoever writes.
+	_, sv, _ := db.Schema(ctx)
+	if _, err := db.SetLabel(ctx, anns[0].ID, ids[0], "document_sentiment", annotate.UnitDocument, annotate.LabelValue{Value: "positive"}, sv); err != nil {
+		t.Fatal(err)
+	}
+	if n := digests(t, db); n != 5 {
+		t.Fatalf("%d digests after changing a label of a finished layer, want 5", n)
+	}
+	mixed := reportJSON(t, db)
+	if _, _, err := db.Undo(ctx, anns[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := reportJSON(t, db); got != withDigests {
+		t.Errorf("after undo, from rows:\n%s\nwant, from digests:\n%s", got, withDigests)
+	}
+	if n, err := db.RefreshDigests(ctx); err != nil || n != 1 {
+		t.Fatalf("refresh built %d (%v), want 1", n, err)
+	}
+	if got := reportJSON(t, db); got != withDigests {
+		t.Errorf("from refreshed digests:\n%s\nwant:\n%s", got, withDigests)
+	}
+	if mixed == withDigests {
+		t.Error("changing a label changed nothing in the report")
+	}
+	// Every layer from its rows gives the same report.
+	if err := db.DropDigests(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := reportJSON(t, db); got != withDigests {
+		t.Errorf("from rows:\n%s\nwant, from digests:\n%s", got, withDigests)
+	}
+}

@@ -1,0 +1,51 @@
+-- Layer digests: an annotator's layer of a document (targets, spans,
+-- labels and the token labels agreement needs) in one compact row, so that
+-- agreement and review read one row per layer instead of about a hundred.
+-- Any change to a layer's rows deletes its digest (the triggers below,
+-- whoever writes); writers rebuild missing digests (store/digest.go), and
+-- readers load a layer without one from its rows.
+CREATE TABLE layer_digests (
+	doc_id       INTEGER NOT NULL,
+	annotator_id INTEGER NOT NULL,
+	data         BLOB    NOT NULL,
+	PRIMARY KEY (doc_id, annotator_id)
+) WITHOUT ROWID;
+
+CREATE TRIGGER labels_digest_insert AFTER INSERT ON labels BEGIN
+	DELETE FROM layer_digests WHERE doc_id = NEW.doc_id AND annotator_id = NEW.annotator_id;
+END;
+CREATE TRIGGER labels_digest_update AFTER UPDATE ON labels BEGIN
+	DELETE FROM layer_digests WHERE doc_id = OLD.doc_id AND annotator_id = OLD.annotator_id;
+	DELETE FROM layer_digests WHERE doc_id = NEW.doc_id AND annotator_id = NEW.annotator_id;
+END;
+CREATE TRIGGER labels_digest_delete AFTER DELETE ON labels BEGIN
+	DELETE FROM layer_digests WHERE doc_id = OLD.doc_id AND annotator_id = OLD.annotator_id;
+END;
+
+CREATE TRIGGER layer_spans_digest_insert AFTER INSERT ON layer_spans BEGIN
+	DELETE FROM layer_digests WHERE doc_id = NEW.doc_id AND annotator_id = NEW.annotator_id;
+END;
+CREATE TRIGGER layer_spans_digest_update AFTER UPDATE ON layer_spans BEGIN
+	DELETE FROM layer_digests WHERE doc_id = OLD.doc_id AND annotator_id = OLD.annotator_id;
+	DELETE FROM layer_digests WHERE doc_id = NEW.doc_id AND annotator_id = NEW.annotator_id;
+END;
+CREATE TRIGGER layer_spans_digest_delete AFTER DELETE ON layer_spans BEGIN
+	DELETE FROM layer_digests WHERE doc_id = OLD.doc_id AND annotator_id = OLD.annotator_id;
+END;
+
+CREATE TRIGGER layer_targets_digest_insert AFTER INSERT ON layer_targets BEGIN
+	DELETE FROM layer_digests WHERE doc_id = NEW.doc_id AND annotator_id = NEW.annotator_id;
+END;
+CREATE TRIGGER layer_targets_digest_update AFTER UPDATE ON layer_targets BEGIN
+	DELETE FROM layer_digests WHERE doc_id = OLD.doc_id AND annotator_id = OLD.annotator_id;
+	DELETE FROM layer_digests WHERE doc_id = NEW.doc_id AND annotator_id = NEW.annotator_id;
+END;
+CREATE TRIGGER layer_targets_digest_delete AFTER DELETE ON layer_targets BEGIN
+	DELETE FROM layer_digests WHERE doc_id = OLD.doc_id AND annotator_id = OLD.annotator_id;
+END;
+
+-- A document's text never changes once imported, but if it did, every
+-- layer's token labels would be stale.
+CREATE TRIGGER documents_digest_update AFTER UPDATE OF text ON documents BEGIN
+	DELETE FROM layer_digests WHERE doc_id = OLD.id;
+END;
