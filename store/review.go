@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -140,32 +142,10 @@ func (db *DB) ReviewSet(ctx context.Context, o ReviewOptions) (*review.Set, []An
 	if len(set.Docs) == 0 {
 		return set, anns, nil
 	}
-	// Layers with a digest are read from it; the rest from their rows.
-	fromDigest := map[*annotate.Layer]bool{}
-	dr := &digestReader{intern: map[string]string{}}
-	if err := db.eachRow(ctx, "SELECT doc_id, annotator_id, data FROM layer_digests", func(r *sql.Rows) error {
-		var doc, ann int64
-		var data sql.RawBytes
-		if err := r.Scan(&doc, &ann, &data); err != nil {
-			return err
-		}
-		l := layerOf(doc, ann)
-		if l == nil {
-			return nil
-		}
-		runs, err := dr.decode(data, l)
-		if err != nil {
-			*l = annotate.Layer{DocID: l.DocID, AnnotatorID: l.AnnotatorID, Labels: map[annotate.LabelKey]annotate.LabelValue{}, Status: l.Status}
-			return nil // read from its rows below
-		}
-		fromDigest[l] = true
-		d := &set.Docs[docIdx[doc]]
-		if d.Runs == nil {
-			d.Runs = make([]*review.TokenRuns, k+1)
-		}
-		d.Runs[col[ann]] = runs
-		return nil
-	}); err != nil {
+	// Layers with a digest are read from it (decoded by two workers while
+	// SQLite reads on); the rest from their rows.
+	fromDigest, err := db.readDigests(ctx, set, docIdx, layerOf, func(ann int64) int { return col[ann] })
+	if err != nil {
 		return nil, nil, fmt.Errorf("review: %w", err)
 	}
 	var rowDocs []int64
@@ -242,4 +222,72 @@ func names(as []Annotator) string {
 		return "none yet"
 	}
 	return strings.Join(ns, ", ")
+}
+
+// digestRow is one layer digest waiting to be decoded.
+type digestRow struct {
+	layer *annotate.Layer
+	runs  **review.TokenRuns
+	data  []byte
+}
+
+// readDigests decodes the digests of the layers layerOf returns into them
+// and reports which it filled.
+func (db *DB) readDigests(ctx context.Context, set *review.Set, docIdx map[int64]int,
+	layerOf func(doc, ann int64) *annotate.Layer, colOf func(ann int64) int) (map[*annotate.Layer]bool, error) {
+	k := len(set.Annotators)
+	for i := range set.Docs {
+		set.Docs[i].Runs = make([]*review.TokenRuns, k+1)
+	}
+	const batch = 256
+	work := make(chan []digestRow, 4)
+	failed := make(chan []*annotate.Layer, 2)
+	workers := max(1, min(2, runtime.GOMAXPROCS(0)))
+	for range workers {
+		go func() {
+			dr := &digestReader{intern: map[string]string{}}
+			var bad []*annotate.Layer
+			for rows := range work {
+				for _, r := range rows {
+					runs, err := dr.decode(r.data, r.layer)
+					if err != nil {
+						*r.layer = annotate.Layer{DocID: r.layer.DocID, AnnotatorID: r.layer.AnnotatorID,
+							Labels: map[annotate.LabelKey]annotate.LabelValue{}, Status: r.layer.Status}
+						bad = append(bad, r.layer)
+						continue
+					}
+					*r.runs = runs
+				}
+			}
+			failed <- bad
+		}()
+	}
+	fromDigest := map[*annotate.Layer]bool{}
+	var pending []digestRow
+	err := db.eachRow(ctx, "SELECT doc_id, annotator_id, data FROM layer_digests", func(r *sql.Rows) error {
+		var doc, ann int64
+		var data sql.RawBytes
+		if err := r.Scan(&doc, &ann, &data); err != nil {
+			return err
+		}
+		l := layerOf(doc, ann)
+		if l == nil {
+			return nil
+		}
+		fromDigest[l] = true
+		pending = append(pending, digestRow{layer: l, runs: &set.Docs[docIdx[doc]].Runs[colOf(ann)], data: bytes.Clone(data)})
+		if len(pending) == batch {
+			work <- pending
+			pending = make([]digestRow, 0, batch)
+		}
+		return nil
+	})
+	work <- pending
+	close(work)
+	for range workers {
+		for _, l := range <-failed {
+			delete(fromDigest, l)
+		}
+	}
+	return fromDigest, err
 }

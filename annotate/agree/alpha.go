@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // AlphaResult is Krippendorff's alpha with the quantities behind it.
@@ -298,8 +300,9 @@ type CI struct {
 // BootstrapAlpha returns a 95% percentile bootstrap interval for alpha,
 // resampling the pairable units with replacement. The same seed gives the
 // same interval. Each resample sums the units' precomputed contributions
-// (identical units are grouped), so its cost is one random draw per unit plus
-// the work per distinct unit pattern. Resamples in which alpha is undefined
+// (identical units are grouped), drawing how many units of each distinct
+// pattern it holds from their multinomial distribution, so its cost
+// depends on the number of patterns, not of units. Resamples in which alpha is undefined
 // are left out; if none is defined the interval is NaN.
 func BootstrapAlpha(r *Reliability, level Level, resamples int, seed uint64) (CI, error) {
 	ci := CI{Low: math.NaN(), High: math.NaN(), Resamples: resamples}
@@ -319,10 +322,10 @@ func bootstrap(r *Reliability, level Level, resamples int, seed uint64) CI {
 	if b.units == 0 || resamples <= 0 {
 		return ci
 	}
-	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	src := rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)
 	alphas := make([]float64, 0, resamples)
 	for i := 0; i < resamples; i++ {
-		if a := b.resample(rng); !math.IsNaN(a) {
+		if a := b.resample(src); !math.IsNaN(a) {
 			alphas = append(alphas, a)
 		}
 	}
@@ -354,6 +357,7 @@ type bootstrapper struct {
 	values []float64
 	units  int     // pairable units
 	unitP  []int32 // pattern of each pairable unit
+	count  []int64 // units of each pattern
 	start  []int32 // entries of pattern p: ent[start[p]:start[p+1]]
 	cat    []int32 // entry category
 	cnt    []float64
@@ -400,6 +404,10 @@ func newBootstrapper(r *Reliability, level Level) *bootstrapper {
 	}
 	b.units = len(b.unitP)
 	b.w = make([]int32, len(b.m))
+	b.count = make([]int64, len(b.m))
+	for _, p := range b.unitP {
+		b.count[p]++
+	}
 	return b
 }
 
@@ -463,12 +471,27 @@ func (b *bootstrapper) patternDo(p int, xs []float64) float64 {
 	return s / (m - 1)
 }
 
-func (b *bootstrapper) resample(rng *rand.Rand) float64 {
+// resample draws units units with replacement and returns alpha of the
+// draw. Only how many units of each pattern are drawn matters, and those
+// counts follow a multinomial distribution with the patterns' shares as
+// probabilities: they are drawn exactly, as a chain of binomials (each
+// pattern's count given the ones before), so that a resample costs one
+// draw per pattern, not one per unit.
+func (b *bootstrapper) resample(src rand.Source) float64 {
 	w := b.w
-	clear(w)
-	U := uint64(b.units)
-	for i := 0; i < b.units; i++ {
-		w[b.unitP[rng.Uint64N(U)]]++
+	left, mass := float64(b.units), float64(b.units)
+	for p, c := range b.count {
+		switch {
+		case left == 0:
+			w[p] = 0
+		case p == len(b.count)-1 || float64(c) >= mass:
+			w[p] = int32(left)
+		default:
+			k := distuv.Binomial{N: left, P: float64(c) / mass, Src: src}.Rand()
+			w[p] = int32(k)
+			left -= k
+		}
+		mass -= float64(c)
 	}
 	return b.alphaFor(w)
 }

@@ -1,9 +1,12 @@
 package agree
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
+	"strings"
 	"unicode"
 )
 
@@ -61,48 +64,57 @@ type SpanResult struct {
 // SpanF1 compares two annotators' spans over units, micro-averaged over all
 // units and labels, and per label.
 func SpanF1(units []SpanUnit, match Match) SpanResult {
-	type tally struct{ a, b, ma, mb int }
-	per := map[string]*tally{}
-	get := func(l string) *tally {
-		t := per[l]
-		if t == nil {
-			t = &tally{}
-			per[l] = t
-		}
-		return t
-	}
+	per := map[string]*spanTally{}
+	var as, bs []Span // scratch, sorted copies of a unit's spans
 	for _, u := range units {
-		for _, s := range u.A {
-			get(s.Label).a++
-		}
-		for _, s := range u.B {
-			get(s.Label).b++
-		}
-		if match == Exact {
-			left := map[Span]int{}
-			for _, s := range u.A {
-				left[s]++
+		as = append(as[:0], u.A...)
+		bs = append(bs[:0], u.B...)
+		sortSpans(as)
+		sortSpans(bs)
+		// Label by label: as and bs are sorted by label first.
+		for i, j := 0, 0; i < len(as) || j < len(bs); {
+			var l string
+			switch {
+			case j >= len(bs) || (i < len(as) && as[i].Label <= bs[j].Label):
+				l = as[i].Label
+			default:
+				l = bs[j].Label
 			}
-			for _, s := range u.B {
-				if left[s] > 0 {
-					left[s]--
-					t := get(s.Label)
-					t.ma++
-					t.mb++
-				}
+			i2, j2 := i, j
+			for i2 < len(as) && as[i2].Label == l {
+				i2++
 			}
-			continue
-		}
-		byLabelA, byLabelB := groupByLabel(u.A), groupByLabel(u.B)
-		for l, as := range byLabelA {
-			bs := byLabelB[l]
-			t := get(l)
-			t.ma += countOverlapped(as, bs)
-			t.mb += countOverlapped(bs, as)
+			for j2 < len(bs) && bs[j2].Label == l {
+				j2++
+			}
+			t := per[l]
+			if t == nil {
+				t = &spanTally{}
+				per[l] = t
+			}
+			xa, xb := as[i:i2], bs[j:j2]
+			t.a += len(xa)
+			t.b += len(xb)
+			if match == Exact {
+				n := countExact(xa, xb)
+				t.ma += n
+				t.mb += n
+			} else {
+				t.ma += countOverlapped(xa, xb)
+				t.mb += countOverlapped(xb, xa)
+			}
+			i, j = i2, j2
 		}
 	}
+	return spanResult(match, per)
+}
+
+// spanTally counts spans and matched spans of one label.
+type spanTally struct{ a, b, ma, mb int }
+
+func spanResult(match Match, per map[string]*spanTally) SpanResult {
 	res := SpanResult{Match: match, PerLabel: map[string]SpanScore{}}
-	var all tally
+	var all spanTally
 	for l, t := range per {
 		res.Labels = append(res.Labels, l)
 		res.PerLabel[l] = score(t.a, t.b, t.ma, t.mb)
@@ -114,6 +126,59 @@ func SpanF1(units []SpanUnit, match Match) SpanResult {
 	sort.Strings(res.Labels)
 	res.Micro = score(all.a, all.b, all.ma, all.mb)
 	return res
+}
+
+// MergeSpanResults sums span agreement computed over disjoint sets of
+// units (for instance one per pair of annotators) into one micro-average:
+// the same as SpanF1 over all their units.
+func MergeSpanResults(match Match, rs ...SpanResult) SpanResult {
+	per := map[string]*spanTally{}
+	for _, r := range rs {
+		for l, sc := range r.PerLabel {
+			t := per[l]
+			if t == nil {
+				t = &spanTally{}
+				per[l] = t
+			}
+			t.a += sc.A
+			t.b += sc.B
+			t.ma += sc.MatchedA
+			t.mb += sc.MatchedB
+		}
+	}
+	return spanResult(match, per)
+}
+
+// sortSpans orders spans by label, start, end.
+func sortSpans(s []Span) {
+	slices.SortFunc(s, func(a, b Span) int {
+		if c := strings.Compare(a.Label, b.Label); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Start, b.Start); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.End, b.End)
+	})
+}
+
+// countExact counts the spans two sorted lists have in common, each
+// matched once.
+func countExact(xs, ys []Span) int {
+	n := 0
+	for i, j := 0, 0; i < len(xs) && j < len(ys); {
+		switch x, y := xs[i], ys[j]; {
+		case x.Start == y.Start && x.End == y.End:
+			n++
+			i++
+			j++
+		case x.Start < y.Start || (x.Start == y.Start && x.End < y.End):
+			i++
+		default:
+			j++
+		}
+	}
+	return n
 }
 
 func score(a, b, ma, mb int) SpanScore {
@@ -132,14 +197,6 @@ func score(a, b, ma, mb int) SpanScore {
 		s.F1 = 2 * s.Precision * s.Recall / (s.Precision + s.Recall)
 	}
 	return s
-}
-
-func groupByLabel(spans []Span) map[string][]Span {
-	g := map[string][]Span{}
-	for _, s := range spans {
-		g[s.Label] = append(g[s.Label], s)
-	}
-	return g
 }
 
 // countOverlapped counts the spans of xs that share a position with a span of

@@ -1,7 +1,9 @@
 package review
 
 import (
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/slant-annotate/slant/annotate"
 	"github.com/slant-annotate/slant/annotate/schema"
@@ -130,25 +132,36 @@ func (it *Item) Majority() (string, int) {
 // with gold's layer last when the set has gold.
 func (s *Set) Matches() []*Matched {
 	out := make([]*Matched, len(s.Docs))
-	for d := range s.Docs {
-		out[d] = s.match(d)
-	}
+	parallel(len(s.Docs), func(from, to int) {
+		for d := from; d < to; d++ {
+			out[d] = s.match(d)
+		}
+	})
 	return out
+}
+
+// parallel splits [0, n) into one stretch per processor and runs fn on
+// each at once.
+func parallel(n int, fn func(from, to int)) {
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/256))
+	if workers <= 1 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(n*w/workers, n*(w+1)/workers)
+		}()
+	}
+	wg.Wait()
 }
 
 func (s *Set) match(d int) *Matched {
 	doc := &s.Docs[d]
-	runes := []rune(nil)
-	text := func(start, end int) string {
-		if runes == nil {
-			runes = []rune(doc.Text)
-		}
-		if start < 0 || end > len(runes) || start > end {
-			return ""
-		}
-		return string(runes[start:end])
-	}
-	return Match(doc.Layers, text)
+	return Match(doc.Layers, func(start, end int) string { return slice(doc.Text, start, end) })
 }
 
 // Items lists every task's units, document by document (in Set order), then
@@ -282,4 +295,27 @@ func (s *Set) Disagreements(items []Item) []Disagreement {
 		return out[a].Distinct > out[b].Distinct
 	})
 	return out
+}
+
+// slice is text[start:end] in code points, or "" when out of range. It
+// walks the text rather than converting it, as it is called for a few
+// quotes per document.
+func slice(text string, start, end int) string {
+	if start < 0 || start > end {
+		return ""
+	}
+	i, from := 0, -1
+	for b := range text {
+		if i == start {
+			from = b
+		}
+		if i == end {
+			return text[from:b]
+		}
+		i++
+	}
+	if i == end && from >= 0 {
+		return text[from:]
+	}
+	return ""
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/slant-annotate/slant/annotate/agree"
 	"github.com/slant-annotate/slant/annotate/schema"
@@ -155,24 +156,42 @@ func Compute(s *Set, o Options) (*Report, error) {
 	for _, d := range s.Disagreements(items) {
 		dis[d.Task]++
 	}
-	for _, task := range s.Schema.Tasks {
-		if len(want) > 0 && !want[task.Name] {
-			continue
-		}
-		tr, err := taskReport(s, task, byTask[task.Name], o)
-		if err != nil {
-			return nil, fmt.Errorf("task %s: %w", task.Name, err)
-		}
-		tr.Disagreements = dis[task.Name]
-		rep.Tasks = append(rep.Tasks, *tr)
-	}
 	for _, t := range o.Tasks {
 		if _, ok := s.Schema.Task(t); !ok {
 			return nil, fmt.Errorf("no task %q in the schema (tasks: %s)", t, strings.Join(s.Schema.TaskNames(), ", "))
 		}
 	}
+	// Tasks and span layers are independent: measure them at once.
+	var wg sync.WaitGroup
 	if o.Spans {
-		rep.Spans = spanReport(s, matches)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rep.Spans = spanReport(s, matches)
+		}()
+	}
+	var tasks []schema.Task
+	for _, task := range s.Schema.Tasks {
+		if len(want) == 0 || want[task.Name] {
+			tasks = append(tasks, task)
+		}
+	}
+	reports := make([]*TaskReport, len(tasks))
+	errs := make([]error, len(tasks))
+	for i, task := range tasks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			reports[i], errs[i] = taskReport(s, task, byTask[task.Name], o)
+		}()
+	}
+	wg.Wait()
+	for i, tr := range reports {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("task %s: %w", tasks[i].Name, errs[i])
+		}
+		tr.Disagreements = dis[tr.Task]
+		rep.Tasks = append(rep.Tasks, *tr)
 	}
 	return rep, nil
 }

@@ -249,3 +249,16 @@ func TestNumJSON(t *testing.T) {
 		t.Errorf("%s", js)
 	}
 }
+
+func TestSliceCountsCodePoints(t *testing.T) {
+	text := "⚖️ Amazon — “Yes,” he said"
+	r := []rune(text)
+	for _, c := range [][2]int{{0, 2}, {3, 9}, {12, 18}, {0, len(r)}, {5, 5}, {len(r), len(r)}} {
+		if got, want := slice(text, c[0], c[1]), string(r[c[0]:c[1]]); got != want {
+			t.Errorf("slice %v = %q, want %q", c, got, want)
+		}
+	}
+	if slice(text, 3, 99) != "" || slice(text, 4, 2) != "" {
+		t.Error("out of range gave text")
+	}
+}

@@ -1,8 +1,6 @@
 package review
 
 import (
-	"sort"
-
 	"github.com/slant-annotate/slant/annotate"
 	"github.com/slant-annotate/slant/annotate/agree"
 )
@@ -173,7 +171,7 @@ func layerReport(s *Set, spans func(*annotate.Layer) []agree.Span, runs func(Tok
 	k := len(s.Annotators)
 	rep := SpanLayerReport{ExactF1: nan, OverlapF1: nan, TokenAlpha: nan, PerLabel: []LabelF1{}, Pairs: []SpanPairF1{}}
 	pairUnits := make([][]agree.SpanUnit, k*k)
-	var all []agree.SpanUnit
+	all := 0 // units compared
 	var docs [][][]agree.Run
 	for _, doc := range s.Docs {
 		n := 0
@@ -208,32 +206,32 @@ func layerReport(s *Set, spans func(*annotate.Layer) []agree.Span, runs func(Tok
 				if doc.Layers[a] == nil || doc.Layers[b] == nil {
 					continue
 				}
-				u := agree.SpanUnit{A: per[a], B: per[b]}
-				pairUnits[a*k+b] = append(pairUnits[a*k+b], u)
-				all = append(all, u)
+				pairUnits[a*k+b] = append(pairUnits[a*k+b], agree.SpanUnit{A: per[a], B: per[b]})
+				all++
 			}
 		}
 		docs = append(docs, tok)
 	}
-	if len(all) == 0 {
+	if all == 0 {
 		return rep
 	}
-	exact, overlap := agree.SpanF1(all, agree.Exact), agree.SpanF1(all, agree.Overlap)
-	rep.ExactF1, rep.OverlapF1 = Num(exact.Micro.F1), Num(overlap.Micro.F1)
-	labels := append([]string(nil), exact.Labels...)
-	sort.Strings(labels)
-	for _, l := range labels {
-		rep.PerLabel = append(rep.PerLabel, LabelF1{Label: l, ExactF1: Num(exact.PerLabel[l].F1), OverlapF1: Num(overlap.PerLabel[l].F1)})
-	}
+	var exacts, overlaps []agree.SpanResult
 	for a := 0; a < k; a++ {
 		for b := a + 1; b < k; b++ {
 			us := pairUnits[a*k+b]
 			if len(us) == 0 {
 				continue
 			}
+			e, o := agree.SpanF1(us, agree.Exact), agree.SpanF1(us, agree.Overlap)
+			exacts, overlaps = append(exacts, e), append(overlaps, o)
 			rep.Pairs = append(rep.Pairs, SpanPairF1{A: s.Annotators[a], B: s.Annotators[b],
-				ExactF1: Num(agree.SpanF1(us, agree.Exact).Micro.F1), OverlapF1: Num(agree.SpanF1(us, agree.Overlap).Micro.F1)})
+				ExactF1: Num(e.Micro.F1), OverlapF1: Num(o.Micro.F1)})
 		}
+	}
+	exact, overlap := agree.MergeSpanResults(agree.Exact, exacts...), agree.MergeSpanResults(agree.Overlap, overlaps...)
+	rep.ExactF1, rep.OverlapF1 = Num(exact.Micro.F1), Num(overlap.Micro.F1)
+	for _, l := range exact.Labels {
+		rep.PerLabel = append(rep.PerLabel, LabelF1{Label: l, ExactF1: Num(exact.PerLabel[l].F1), OverlapF1: Num(overlap.PerLabel[l].F1)})
 	}
 	if r, err := agree.RunReliability(docs, s.Annotators); err == nil {
 		rep.Tokens = r.NumUnits()

@@ -22,7 +22,7 @@ type AgreementOptions struct {
 // the review matcher finds in their layers.
 func Agreement(ctx context.Context, db *store.DB, o AgreementOptions) (*review.Report, error) {
 	set, anns, err := db.ReviewSet(ctx, store.ReviewOptions{Annotators: o.Annotators,
-		IncludeInProgress: o.IncludeInProgress, Text: o.Spans})
+		IncludeInProgress: o.IncludeInProgress})
 	if err != nil {
 		return nil, fmt.Errorf("agreement: %w", err)
 	}
