@@ -14,7 +14,7 @@ import (
 
 // digestFormat is the layer digest encoding's version; a digest of
 // another version is treated as missing.
-const digestFormat = 1
+const digestFormat = 2
 
 // rowQuerier runs queries on the database or inside a transaction.
 type rowQuerier interface {
@@ -198,37 +198,78 @@ func writeDigests(ctx context.Context, tx *sql.Tx, layers []docAnn) (int, error)
 	return n, nil
 }
 
+// Codes of the digest's small vocabularies.
+var (
+	kindCodes     = []string{annotate.KindEntity, annotate.KindQuote}
+	decisionCodes = []annotate.Decision{annotate.Pending, annotate.Accepted, annotate.Edited, annotate.Rejected, annotate.Added}
+)
+
+// Unit key kinds in a digest.
+const (
+	unitDoc    = 0
+	unitTarget = 1
+	unitQuote  = 2
+	unitOther  = 3 // kept as a string
+)
+
 // encodeDigest writes a layer (without its status) and its token runs.
+// Repeated strings (labels, tasks, values) are written once, in a table at
+// the start, and referred to by number.
 func encodeDigest(l *annotate.Layer, runs review.TokenRuns) []byte {
-	b := make([]byte, 0, 64+len(l.Spans)*16+len(l.Labels)*24+len(l.Targets)*24)
-	b = binary.AppendUvarint(b, digestFormat)
-	str := func(s string) {
-		b = binary.AppendUvarint(b, uint64(len(s)))
-		b = append(b, s...)
+	table := map[string]int{}
+	var strs []string
+	ref := func(s string) uint64 {
+		i, ok := table[s]
+		if !ok {
+			i = len(strs)
+			table[s] = i
+			strs = append(strs, s)
+		}
+		return uint64(i)
 	}
-	num := func(v int64) { b = binary.AppendVarint(b, v) }
-	b = binary.AppendUvarint(b, uint64(len(l.Targets)))
+	var body []byte
+	num := func(v int64) { body = binary.AppendVarint(body, v) }
+	unum := func(v uint64) { body = binary.AppendUvarint(body, v) }
+	raw := func(s string) {
+		unum(uint64(len(s)))
+		body = append(body, s...)
+	}
+	code := func(s string, codes []string) {
+		for i, c := range codes {
+			if c == s {
+				body = append(body, byte(i))
+				return
+			}
+		}
+		body = append(body, 255)
+		raw(s)
+	}
+	unum(uint64(len(l.Targets)))
 	for _, t := range l.Targets {
 		num(t.ID)
 		num(int64(t.Suggestion))
 		if t.Deleted {
-			b = append(b, 1)
+			body = append(body, 1)
 		} else {
-			b = append(b, 0)
+			body = append(body, 0)
 		}
-		str(t.Name)
-		str(t.Label)
+		raw(t.Name)
+		unum(ref(t.Label))
 	}
-	b = binary.AppendUvarint(b, uint64(len(l.Spans)))
+	decisions := make([]string, len(decisionCodes))
+	for i, d := range decisionCodes {
+		decisions[i] = string(d)
+	}
+	unum(uint64(len(l.Spans)))
 	for _, s := range l.Spans {
 		num(s.ID)
-		str(s.Kind)
+		code(s.Kind, kindCodes)
 		num(int64(s.Start))
 		num(int64(s.End))
-		str(s.Label)
+		unum(ref(s.Label))
 		num(s.TargetID)
 		num(s.SuggestionID)
-		str(string(s.Decision))
+		code(string(s.Decision), decisions)
 		var flags byte
 		if s.HasSpeaker {
 			flags |= 1
@@ -236,7 +277,7 @@ func encodeDigest(l *annotate.Layer, runs review.TokenRuns) []byte {
 		if s.HasCue {
 			flags |= 2
 		}
-		b = append(b, flags)
+		body = append(body, flags)
 		if s.HasSpeaker {
 			num(int64(s.SpeakerStart))
 			num(int64(s.SpeakerEnd))
@@ -245,36 +286,65 @@ func encodeDigest(l *annotate.Layer, runs review.TokenRuns) []byte {
 			num(int64(s.CueStart))
 			num(int64(s.CueEnd))
 		}
-		b = binary.AppendUvarint(b, uint64(len(s.Fragments)))
+		unum(uint64(len(s.Fragments)))
 		for _, f := range s.Fragments {
 			num(int64(f[0]))
 			num(int64(f[1]))
 		}
 	}
-	b = binary.AppendUvarint(b, uint64(len(l.Labels)))
+	unum(uint64(len(l.Labels)))
 	for k, v := range l.Labels {
-		str(k.Task)
-		str(k.Unit)
-		str(v.Value)
+		unum(ref(k.Task))
+		switch scope, id, ok := annotate.ParseUnit(k.Unit); {
+		case ok && scope == "document":
+			body = append(body, unitDoc)
+		case ok && scope == "target" && annotate.TargetUnit(id) == k.Unit:
+			body = append(body, unitTarget)
+			num(id)
+		case ok && scope == "quote" && annotate.QuoteUnit(id) == k.Unit:
+			body = append(body, unitQuote)
+			num(id)
+		default:
+			body = append(body, unitOther)
+			raw(k.Unit)
+		}
+		unum(ref(v.Value))
 		num(v.Towards)
 	}
 	for _, rs := range [][]agree.Run{runs.Entities, runs.Attribution} {
-		b = binary.AppendUvarint(b, uint64(len(rs)))
+		unum(uint64(len(rs)))
 		for _, r := range rs {
-			str(r.Label)
-			b = binary.AppendUvarint(b, uint64(r.N))
+			unum(ref(r.Label))
+			unum(uint64(r.N))
 		}
 	}
-	return b
+	b := make([]byte, 0, len(body)+16*len(strs)+8)
+	b = binary.AppendUvarint(b, digestFormat)
+	b = binary.AppendUvarint(b, uint64(len(strs)))
+	for _, s := range strs {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	return append(b, body...)
 }
 
 // digestReader decodes a digest; strings are interned across digests, so
 // that a project's few thousand distinct names and values are allocated
 // once.
 type digestReader struct {
-	b      []byte
-	err    error
-	intern map[string]string
+	b         []byte
+	err       error
+	intern    map[string]string
+	table     []string // the current digest's strings
+	decisions []string // decisionCodes as strings
+}
+
+func newDigestReader() *digestReader {
+	d := &digestReader{intern: map[string]string{}}
+	for _, c := range decisionCodes {
+		d.decisions = append(d.decisions, string(c))
+	}
+	return d
 }
 
 var errDigest = errors.New("malformed layer digest")
@@ -336,11 +406,46 @@ func (d *digestReader) count() int {
 	return int(n)
 }
 
+// raw reads a string that is not in the table.
+func (d *digestReader) raw() string {
+	n := d.uvarint()
+	if uint64(len(d.b)) < n {
+		d.err, d.b = errDigest, nil
+		return ""
+	}
+	s := string(d.b[:n])
+	d.b = d.b[n:]
+	return s
+}
+
+// ref reads a reference to the digest's string table.
+func (d *digestReader) ref() string {
+	i := d.uvarint()
+	if i >= uint64(len(d.table)) {
+		d.err, d.b = errDigest, nil
+		return ""
+	}
+	return d.table[i]
+}
+
+// code reads a string of a small vocabulary.
+func (d *digestReader) code(codes []string) string {
+	c := d.byte1()
+	if int(c) < len(codes) {
+		return codes[c]
+	}
+	return d.raw()
+}
+
 // decode fills l from a digest and returns its token runs.
 func (d *digestReader) decode(data []byte, l *annotate.Layer) (*review.TokenRuns, error) {
 	d.b, d.err = data, nil
 	if d.uvarint() != digestFormat {
 		return nil, errDigest
+	}
+	d.table = d.table[:0]
+	for n := d.count(); n > 0; n-- {
+		d.table = append(d.table, d.str())
 	}
 	l.Targets = make([]annotate.Target, d.count())
 	for i := range l.Targets {
@@ -348,19 +453,19 @@ func (d *digestReader) decode(data []byte, l *annotate.Layer) (*review.TokenRuns
 		t.ID = d.varint()
 		t.Suggestion = int(d.varint())
 		t.Deleted = d.byte1() == 1
-		t.Name = d.str()
-		t.Label = d.str()
+		t.Name = d.raw()
+		t.Label = d.ref()
 	}
 	l.Spans = make([]annotate.Span, d.count())
 	for i := range l.Spans {
 		s := &l.Spans[i]
 		s.ID = d.varint()
-		s.Kind = d.str()
+		s.Kind = d.code(kindCodes)
 		s.Start, s.End = int(d.varint()), int(d.varint())
-		s.Label = d.str()
+		s.Label = d.ref()
 		s.TargetID = d.varint()
 		s.SuggestionID = d.varint()
-		s.Decision = annotate.Decision(d.str())
+		s.Decision = annotate.Decision(d.code(d.decisions))
 		flags := d.byte1()
 		if flags&1 != 0 {
 			s.HasSpeaker = true
@@ -380,14 +485,24 @@ func (d *digestReader) decode(data []byte, l *annotate.Layer) (*review.TokenRuns
 	n := d.count()
 	l.Labels = make(map[annotate.LabelKey]annotate.LabelValue, n)
 	for range n {
-		k := annotate.LabelKey{Task: d.str(), Unit: d.str()}
-		l.Labels[k] = annotate.LabelValue{Value: d.str(), Towards: d.varint()}
+		k := annotate.LabelKey{Task: d.ref()}
+		switch d.byte1() {
+		case unitDoc:
+			k.Unit = annotate.UnitDocument
+		case unitTarget:
+			k.Unit = annotate.TargetUnit(d.varint())
+		case unitQuote:
+			k.Unit = annotate.QuoteUnit(d.varint())
+		default:
+			k.Unit = d.raw()
+		}
+		l.Labels[k] = annotate.LabelValue{Value: d.ref(), Towards: d.varint()}
 	}
 	runs := &review.TokenRuns{}
 	for _, rs := range []*[]agree.Run{&runs.Entities, &runs.Attribution} {
 		*rs = make([]agree.Run, d.count())
 		for i := range *rs {
-			(*rs)[i] = agree.Run{Label: d.str(), N: int(d.uvarint())}
+			(*rs)[i] = agree.Run{Label: d.ref(), N: int(d.uvarint())}
 		}
 	}
 	if d.err != nil || len(d.b) != 0 {

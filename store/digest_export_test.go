@@ -14,3 +14,10 @@ func (db *DB) DropDigests(ctx context.Context) error {
 	_, err := db.sql.ExecContext(ctx, "DELETE FROM layer_digests")
 	return err
 }
+
+// CorruptDigests overwrites every digest with bytes that do not decode
+// (tests only; the triggers do not fire on layer_digests itself).
+func (db *DB) CorruptDigests(ctx context.Context) error {
+	_, err := db.sql.ExecContext(ctx, "UPDATE layer_digests SET data = x'02ff'")
+	return err
+}

@@ -108,6 +108,13 @@ func TestDigestsGiveTheSameAgreementAsRows(t *testing.T) {
 	if mixed == withDigests {
 		t.Error("changing a label changed nothing in the report")
 	}
+	// A digest that does not decode is read from rows instead.
+	if err := db.CorruptDigests(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := reportJSON(t, db); got != withDigests {
+		t.Errorf("from rows past damaged digests:\n%s\nwant:\n%s", got, withDigests)
+	}
 	// Every layer from its rows gives the same report.
 	if err := db.DropDigests(ctx); err != nil {
 		t.Fatal(err)

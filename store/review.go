@@ -245,7 +245,7 @@ func (db *DB) readDigests(ctx context.Context, set *review.Set, docIdx map[int64
 	workers := max(1, min(2, runtime.GOMAXPROCS(0)))
 	for range workers {
 		go func() {
-			dr := &digestReader{intern: map[string]string{}}
+			dr := newDigestReader()
 			var bad []*annotate.Layer
 			for rows := range work {
 				for _, r := range rows {

@@ -4,12 +4,14 @@
 -- Any change to a layer's rows deletes its digest (the triggers below,
 -- whoever writes); writers rebuild missing digests (store/digest.go), and
 -- readers load a layer without one from its rows.
+-- (A rowid table: a digest of a few kilobytes stays in its page, where a
+-- WITHOUT ROWID row of more than about a kilobyte spills to overflow pages.)
 CREATE TABLE layer_digests (
 	doc_id       INTEGER NOT NULL,
 	annotator_id INTEGER NOT NULL,
 	data         BLOB    NOT NULL,
 	PRIMARY KEY (doc_id, annotator_id)
-) WITHOUT ROWID;
+);
 
 CREATE TRIGGER labels_digest_insert AFTER INSERT ON labels BEGIN
 	DELETE FROM layer_digests WHERE doc_id = NEW.doc_id AND annotator_id = NEW.annotator_id;
