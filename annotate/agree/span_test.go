@@ -2,6 +2,7 @@ package agree
 
 import (
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 )
@@ -124,5 +125,43 @@ func TestTokenAlpha(t *testing.T) {
 	}
 	if _, err := TokenReliability([]SpanDoc{{Layers: [][]Span{nil}}}, []string{"a", "b"}); err == nil {
 		t.Error("layer count mismatch accepted")
+	}
+}
+
+// RunTokenAlpha gives what expanding runs token by token gives.
+func TestRunTokenAlphaMatchesExpansion(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	labels := []string{NoSpan, "PER", "ORG", "GPE"}
+	var docs [][][]Run
+	for d := 0; d < 40; d++ {
+		n := 5 + rng.IntN(60)
+		var layers [][]Run
+		for a := 0; a < 3; a++ {
+			if rng.IntN(6) == 0 {
+				layers = append(layers, nil)
+				continue
+			}
+			var runs []Run
+			for left := n; left > 0; {
+				k := 1 + rng.IntN(min(left, 8))
+				runs = append(runs, Run{Label: labels[rng.IntN(len(labels))], N: k})
+				left -= k
+			}
+			layers = append(layers, runs)
+		}
+		docs = append(docs, layers)
+	}
+	coders := []string{"a", "b", "c"}
+	r, err := RunReliability(docs, coders)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := mustAlpha(t, r, Nominal)
+	got, tokens, _, err := RunTokenAlpha(docs, coders)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tokens != r.NumUnits() || math.Abs(got.Alpha-want.Alpha) > 1e-12 || got.PairableUnits != want.PairableUnits {
+		t.Errorf("runs: alpha %v over %d tokens (%d pairable); expanded: %v over %d (%d)", got.Alpha, tokens, got.PairableUnits, want.Alpha, r.NumUnits(), want.PairableUnits)
 	}
 }

@@ -247,20 +247,22 @@ type Disagreement struct {
 // values, then in document and text order.
 func (s *Set) Disagreements(items []Item) []Disagreement {
 	tasks := map[string]schema.Task{}
+	positions := map[string]map[string]int{} // task → label → position
 	for _, t := range s.Schema.Tasks {
 		tasks[t.Name] = t
+		positions[t.Name] = map[string]int{}
+		for i, l := range t.Labels {
+			positions[t.Name][l.Value] = i
+		}
 	}
 	var out []Disagreement
+	distinct := map[string]bool{}
 	for _, it := range items {
 		if it.Valued() < 2 {
 			continue
 		}
-		task := tasks[it.Task]
-		pos := map[string]int{}
-		for i, l := range task.Labels {
-			pos[l.Value] = i
-		}
-		distinct := map[string]bool{}
+		task, pos := tasks[it.Task], positions[it.Task]
+		clear(distinct)
 		lo, hi := len(task.Labels), -1
 		for _, v := range it.Values {
 			if v == "" {

@@ -233,12 +233,8 @@ func layerReport(s *Set, spans func(*annotate.Layer) []agree.Span, runs func(Tok
 	for _, l := range exact.Labels {
 		rep.PerLabel = append(rep.PerLabel, LabelF1{Label: l, ExactF1: Num(exact.PerLabel[l].F1), OverlapF1: Num(overlap.PerLabel[l].F1)})
 	}
-	if r, err := agree.RunReliability(docs, s.Annotators); err == nil {
-		rep.Tokens = r.NumUnits()
-		rep.Labels = r.Labels
-		if a, err := agree.Alpha(r, agree.Nominal); err == nil {
-			rep.TokenAlpha = Num(a.Alpha)
-		}
+	if a, tokens, labels, err := agree.RunTokenAlpha(docs, s.Annotators); err == nil {
+		rep.TokenAlpha, rep.Tokens, rep.Labels = Num(a.Alpha), tokens, labels
 	}
 	return rep
 }
