@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io/fs"
+	"regexp"
 
 	"github.com/slant-annotate/slant/annotate"
 	"github.com/slant-annotate/slant/annotate/agree"
@@ -509,4 +511,36 @@ func (d *digestReader) decode(data []byte, l *annotate.Layer) (*review.TokenRuns
 		return nil, errDigest
 	}
 	return runs, nil
+}
+
+// digestTrigger matches one of migration 9's triggers that drop digests.
+var digestTrigger = regexp.MustCompile(`(?s)CREATE TRIGGER (\w+_digest_\w+) .*?\nEND;`)
+
+// withoutDigestTriggers runs fn inside tx with the triggers that drop
+// digests removed, and puts them back: for a bulk writer (merge) that
+// drops the digests of the layers it changed itself, once per layer
+// rather than once per row.
+func withoutDigestTriggers(ctx context.Context, tx *sql.Tx, fn func() error) error {
+	body, err := fs.ReadFile(migrationFiles, "migrations/0009_layer_digests.sql")
+	if err != nil {
+		return err
+	}
+	triggers := digestTrigger.FindAllStringSubmatch(string(body), -1)
+	if len(triggers) == 0 {
+		return errors.New("no digest triggers in migration 9")
+	}
+	for _, t := range triggers {
+		if _, err := tx.ExecContext(ctx, "DROP TRIGGER "+t[1]); err != nil {
+			return err
+		}
+	}
+	if err := fn(); err != nil {
+		return err
+	}
+	for _, t := range triggers {
+		if _, err := tx.ExecContext(ctx, t[0]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -15,12 +15,18 @@ import (
 // label and finish, with an edit or two each.
 func digestProject(t *testing.T) (*store.DB, []int64, []store.Annotator) {
 	t.Helper()
+	return digestProjectOf(t, "ana", "ben")
+}
+
+// digestProjectOf is digestProject with two annotators of other names.
+func digestProjectOf(t *testing.T, names ...string) (*store.DB, []int64, []store.Annotator) {
+	t.Helper()
 	ctx := context.Background()
 	db, ids := storetest.PretaggedProject(t, 3, 300)
 	t.Cleanup(func() { db.Close() })
 	_, sv, _ := db.Schema(ctx)
 	var anns []store.Annotator
-	for a, name := range []string{"ana", "ben"} {
+	for a, name := range names {
 		ann, err := db.EnsureAnnotator(ctx, name)
 		if err != nil {
 			t.Fatal(err)
@@ -121,5 +127,54 @@ func TestDigestsGiveTheSameAgreementAsRows(t *testing.T) {
 	}
 	if got := reportJSON(t, db); got != withDigests {
 		t.Errorf("from rows:\n%s\nwant, from digests:\n%s", got, withDigests)
+	}
+}
+
+// A merge copies digests into an empty project and drops those of the
+// layers it changes in another; either way agreement reads the same.
+func TestDigestsAfterMerge(t *testing.T) {
+	ctx := context.Background()
+	src, _, _ := digestProject(t)
+	want := reportJSON(t, src)
+	for _, into := range []string{"empty", "labelled"} {
+		var dst *store.DB
+		if into == "empty" {
+			var err error
+			dst, err = store.Open(ctx, t.TempDir()+"/into.slant", store.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer dst.Close()
+		} else {
+			dst, _, _ = digestProjectOf(t, "cai", "dan") // the same articles
+		}
+		if _, err := dst.Merge(ctx, src.Path(), store.MergeOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if into == "labelled" {
+			if n := digests(t, dst); n != 6 {
+				t.Errorf("after merging into a labelled project: %d digests, want cai's and dan's 6", n)
+			}
+			mixed := reportJSON(t, dst)
+			if n, err := dst.RefreshDigests(ctx); err != nil || n != 6 {
+				t.Errorf("refresh built %d (%v), want ana's and ben's 6", n, err)
+			}
+			if got := reportJSON(t, dst); got != mixed {
+				t.Errorf("refreshed digests:\n%s\nwant\n%s", got, mixed)
+			}
+		}
+		if into == "empty" && digests(t, dst) != 6 {
+			t.Errorf("into an empty project: %d digests copied, want 6", digests(t, dst))
+		}
+		got := reportJSON(t, dst)
+		if err := dst.DropDigests(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if rows := reportJSON(t, dst); rows != got {
+			t.Errorf("into %s: from digests\n%s\nfrom rows\n%s", into, got, rows)
+		}
+		if into == "empty" && got != want {
+			t.Errorf("merged into an empty project:\n%s\nwant\n%s", got, want)
+		}
 	}
 }

@@ -215,13 +215,20 @@ func (db *DB) MergeAll(ctx context.Context, paths []string, opts MergeOptions) (
 	defer tx.Rollback()
 	var stats []MergeStats
 	m := &merger{ctx: ctx, tx: tx, opts: opts, here: db.path}
-	for _, s := range srcs {
-		st, err := m.merge(s)
-		m.dropTemp()
-		if err != nil {
-			return nil, err
+	// Layer digests are dropped per layer the merge changes, not per row
+	// by the triggers (see m.merge).
+	if err := withoutDigestTriggers(ctx, tx, func() error {
+		for _, s := range srcs {
+			st, err := m.merge(s)
+			m.dropTemp()
+			if err != nil {
+				return err
+			}
+			stats = append(stats, st)
 		}
-		stats = append(stats, st)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
@@ -445,6 +452,12 @@ func (m *merger) merge(src *mergeSource) (MergeStats, error) {
 		if err := m.copyLayers(&st, mergeID); err != nil {
 			return st, err
 		}
+		// The layers copied or replaced lose their digests (rebuilt by
+		// RefreshDigests).
+		if _, err := m.exec(`DELETE FROM main.layer_digests WHERE EXISTS (SELECT 1 FROM m_pair p
+			WHERE p.action IN (1, 2) AND p.hdoc = layer_digests.doc_id AND p.hann = layer_digests.annotator_id)`); err != nil {
+			return st, err
+		}
 	}
 	m.begin("finish")
 	if !st.Changed() {
@@ -460,7 +473,7 @@ func (m *merger) merge(src *mergeSource) (MergeStats, error) {
 
 // copied lists, in order, the tables an empty project copies whole.
 var copied = []string{"annotators", "schemas", "merges", "documents", "pretag_runs", "suggested_targets",
-	"suggested_spans", "layers", "layer_targets", "layer_spans", "labels", "doc_status", "events"}
+	"suggested_spans", "layers", "layer_targets", "layer_spans", "labels", "doc_status", "events", "layer_digests"}
 
 // empty reports whether this project holds nothing that a merge copies.
 func (m *merger) empty() (bool, error) {

@@ -93,6 +93,12 @@ func Import(ctx context.Context, db *store.DB, paths []string, opts ImportOption
 			progress(ImportProgress{File: file, FilesDone: i + 1, FilesTotal: len(files), Added: sum.Added})
 		}
 	}
+	if sum.Brat.Layers > 0 {
+		// Imported layers are finished work: give them digests for
+		// agreement. Digests are an index, so a failure loses nothing
+		// (agreement reads those layers from their rows).
+		db.RefreshDigests(ctx)
+	}
 	return sum
 }
 

@@ -69,5 +69,11 @@ func Merge(ctx context.Context, db *store.DB, paths []string, opts MergeOptions)
 	for _, st := range stats {
 		sum.Total.Add(st)
 	}
+	if sum.Total.Changed() {
+		// The layers brought in get their digests for agreement; digests
+		// are an index, so a failure loses nothing (agreement reads those
+		// layers from their rows).
+		db.RefreshDigests(ctx)
+	}
 	return sum, nil
 }
