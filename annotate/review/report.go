@@ -134,6 +134,12 @@ type StanceReport struct {
 func Compute(s *Set, o Options) (*Report, error) {
 	matches := s.Matches()
 	items := s.Items(matches)
+	return s.Report(matches, items, s.Disagreements(items), o)
+}
+
+// Report is Compute for a caller that has already matched the units and
+// listed the items and disagreements (the review view).
+func (s *Set) Report(matches []*Matched, items []Item, disagreements []Disagreement, o Options) (*Report, error) {
 	rep := &Report{Documents: len(s.Docs)}
 	for i, a := range s.Annotators {
 		n := 0
@@ -153,7 +159,7 @@ func Compute(s *Set, o Options) (*Report, error) {
 		byTask[it.Task] = append(byTask[it.Task], it)
 	}
 	dis := map[string]int{}
-	for _, d := range s.Disagreements(items) {
+	for _, d := range disagreements {
 		dis[d.Task]++
 	}
 	for _, t := range o.Tasks {

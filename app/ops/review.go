@@ -53,7 +53,7 @@ func OpenReview(ctx context.Context, db *store.DB, reviewer string, o AgreementO
 	r.Matches = set.Matches()
 	r.Items = set.Items(r.Matches)
 	r.Disagreements = set.Disagreements(r.Items)
-	r.Report, err = review.Compute(set, review.Options{Tasks: o.Tasks, Bootstrap: o.Bootstrap, Seed: o.Seed})
+	r.Report, err = set.Report(r.Matches, r.Items, r.Disagreements, review.Options{Tasks: o.Tasks, Bootstrap: o.Bootstrap, Seed: o.Seed})
 	if err != nil {
 		return nil, fmt.Errorf("review: %w", err)
 	}
