@@ -21,14 +21,16 @@ type GoldDecision struct {
 	Towards int
 }
 
-// GoldLayer returns gold's layer of a document, seeding it from the
-// suggestions the first time, as for any annotator.
+// GoldLayer returns gold's layer of a document. Unlike an annotator's, it
+// is never seeded from the suggestions: it holds the units a reviewer
+// decided, each copied from an annotator who has it (see DecideGold), so
+// deciding the first unit of a document costs one commit.
 func (db *DB) GoldLayer(ctx context.Context, docID int64) (*annotate.Layer, error) {
 	gold, err := db.Gold(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return db.Layer(ctx, docID, gold.ID)
+	return db.readLayer(ctx, docID, gold.ID)
 }
 
 // DecideGold writes gold's value for each decision as one action of the
@@ -99,6 +101,12 @@ func (db *DB) DecideGold(ctx context.Context, reviewerID int64, ds []GoldDecisio
 			if !started[d.Doc.ID] {
 				started[d.Doc.ID] = true
 				if err := startDocument(rec, gold.ID, d.Doc.ID); err != nil {
+					return err
+				}
+				// Mark gold's layer as made, so that nothing ever seeds
+				// suggestions into it.
+				if _, err := rec.tx.ExecContext(rec.ctx, `INSERT OR IGNORE INTO layers(doc_id, annotator_id, seeded_at, engine)
+					VALUES (?, ?, ?, 'gold')`, d.Doc.ID, gold.ID, now()); err != nil {
 					return err
 				}
 			}

@@ -139,6 +139,12 @@ func (db *DB) Layer(ctx context.Context, docID, annID int64) (*annotate.Layer, e
 			return nil, fmt.Errorf("layer of document %d: %w", docID, err)
 		}
 	}
+	return db.readLayer(ctx, docID, annID)
+}
+
+// readLayer reads an annotator's layer of a document as it is, without
+// seeding it.
+func (db *DB) readLayer(ctx context.Context, docID, annID int64) (*annotate.Layer, error) {
 	l := &annotate.Layer{DocID: docID, AnnotatorID: annID, Labels: map[annotate.LabelKey]annotate.LabelValue{}, Status: annotate.StatusToDo}
 	rows, err := db.sql.QueryContext(ctx, `SELECT id, name, label, deleted, coalesce(suggested_ord + 1, 0) FROM layer_targets
 		WHERE doc_id = ? AND annotator_id = ? ORDER BY id`, docID, annID)

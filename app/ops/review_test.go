@@ -91,6 +91,15 @@ func TestReviewDecidesGold(t *testing.T) {
 	if decided, _ := r.Progress(); decided != 1 || r.Disagreements[0].Gold != "negative" {
 		t.Errorf("after deciding: %d decided, gold %q", decided, r.Disagreements[0].Gold)
 	}
+	// Gold's layer holds what was decided (the target, copied with its
+	// mentions), never the suggestions.
+	gl, err := db.GoldLayer(ctx, doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(gl.Targets) != 1 || len(gl.Mentions(gl.Targets[0].ID)) == 0 || len(gl.Quotes()) != 0 {
+		t.Errorf("gold's layer: %d targets, %d quotes", len(gl.Targets), len(gl.Quotes()))
+	}
 	// Accept all agreed: the document sentiment (both negative). Ben's own
 	// target has one value only: not agreed by two, left alone.
 	n, _, err := r.AcceptAgreed(ctx)
