@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -191,14 +190,6 @@ func annotatorInTx(ctx context.Context, tx *sql.Tx, name string) (int64, error) 
 // logEvent appends changes to the event log as one action of annID inside
 // tx and clears their redo stack, as mutate does.
 func logEvent(ctx context.Context, tx *sql.Tx, annID, docID int64, action string, changes []change) error {
-	if _, err := tx.ExecContext(ctx, "UPDATE events SET undone = 2 WHERE annotator_id = ? AND undone = 1", annID); err != nil {
-		return err
-	}
-	js, err := json.Marshal(changes)
-	if err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, "INSERT INTO events(annotator_id, doc_id, at, action, changes) VALUES (?, ?, ?, ?, ?)",
-		annID, docID, time.Now().UTC().Format(time.RFC3339Nano), action, string(js))
+	_, err := appendEvent(ctx, tx, Event{AnnotatorID: annID, DocID: docID, At: time.Now().UTC(), Action: action}, 0, changes)
 	return err
 }

@@ -237,24 +237,34 @@ func (db *DB) mutateBy(ctx context.Context, annID, byID, docID int64, action str
 	if len(rec.changes) == 0 {
 		return ev, tx.Commit()
 	}
-	if _, err := tx.ExecContext(ctx, "UPDATE events SET undone = 2 WHERE annotator_id = ? AND undone = 1 AND merged_in IS NULL AND replaced_in IS NULL", annID); err != nil {
+	if ev.ID, err = appendEvent(ctx, tx, ev, byID, rec.changes); err != nil {
 		return Event{}, err
 	}
-	changes, err := json.Marshal(rec.changes)
+	return ev, tx.Commit()
+}
+
+// appendEvent logs one action inside tx and clears the annotator's redo
+// stack (events a merge brought in are history and stay as they are); it
+// returns the event's id. byID is who acted for a reserved annotator, or 0.
+func appendEvent(ctx context.Context, tx *sql.Tx, ev Event, byID int64, changes []change) (int64, error) {
+	if _, err := tx.ExecContext(ctx, "UPDATE events SET undone = 2 WHERE annotator_id = ? AND undone = 1 AND merged_in IS NULL AND replaced_in IS NULL",
+		ev.AnnotatorID); err != nil {
+		return 0, err
+	}
+	js, err := json.Marshal(changes)
 	if err != nil {
-		return Event{}, err
+		return 0, err
 	}
 	var by any
 	if byID != 0 {
 		by = byID
 	}
 	res, err := tx.ExecContext(ctx, "INSERT INTO events(annotator_id, doc_id, at, action, changes, by_annotator) VALUES (?, ?, ?, ?, ?, ?)",
-		annID, docID, ev.At.Format(time.RFC3339Nano), action, string(changes), by)
+		ev.AnnotatorID, ev.DocID, ev.At.Format(time.RFC3339Nano), ev.Action, string(js), by)
 	if err != nil {
-		return Event{}, err
+		return 0, err
 	}
-	ev.ID, _ = res.LastInsertId()
-	return ev, tx.Commit()
+	return res.LastInsertId()
 }
 
 // Undo reverts the annotator's latest action that is not undone, in
