@@ -193,10 +193,15 @@ func (u *UI) runMerge(paths []string, opts ops.MergeOptions) {
 	d.Resize(fyne.NewSize(560, 170))
 	d.Show() // not u.modal: Escape and Enter do not close it
 	u.status.SetText("merging… · " + u.status.Text)
+	// Progress is reported from inside the merge's transaction, which holds
+	// the project's one connection: it must never wait for the window
+	// (which may itself be waiting for the connection), so the label is
+	// updated from a goroutine of its own.
 	opts.Progress = func(file, s string) {
-		fyne.Do(func() {
+		text := fmt.Sprintf("%s (%d of %d): %s", filepath.Base(file), index[file]+1, len(paths), s)
+		go fyne.Do(func() {
 			if ctx.Err() == nil {
-				step.SetText(fmt.Sprintf("%s (%d of %d): %s", filepath.Base(file), index[file]+1, len(paths), s))
+				step.SetText(text)
 			}
 		})
 	}
