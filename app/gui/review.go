@@ -33,6 +33,7 @@ type reviewMode struct {
 	root     fyne.CanvasObject
 	header   *widget.Label
 	progress *widget.Label
+	top      *fyne.Container // the bar with the header, progress and buttons
 	status   *widget.Label
 	accept   *widget.Button
 	taskSel  *widget.Select
@@ -164,8 +165,8 @@ func newReviewMode(u *UI) *reviewMode {
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), filters), nil, nil, nil, m.list)
 	split := container.NewHSplit(left, m.right)
 	split.Offset = 0.36
-	top := container.NewBorder(nil, nil, m.header, container.NewHBox(m.progress, m.accept, back))
-	m.root = container.NewBorder(top, m.status, nil, nil, split)
+	m.top = container.NewBorder(nil, nil, m.header, container.NewHBox(m.progress, m.accept, back))
+	m.root = container.NewBorder(m.top, m.status, nil, nil, split)
 	return m
 }
 
@@ -325,7 +326,10 @@ func (m *reviewMode) updateProgress() {
 		}
 		text += fmt.Sprintf(" (this list: %d of %d)", n, len(m.shown))
 	}
-	setText(m.progress, text)
+	if m.progress.Text != text {
+		m.progress.SetText(text)
+		m.top.Refresh() // the bar lays its parts out again for the new width
+	}
 }
 
 // key runs a key of the review. While a dialog is open, keys belong to it.

@@ -151,14 +151,16 @@ func pairHeatmap(annotators []string, tr *review.TaskReport) fyne.CanvasObject {
 func scaleLegend(what string) fyne.CanvasObject {
 	c := &chart{}
 	fg := theme.Color(theme.ColorNameForeground)
-	const steps, w = 20, 12
-	c.text(what, 0, 0, 120, cellH, fg, fyne.TextAlignLeading, false)
+	const steps, w, x0 = 20, 12, 40
+	// The scale's name on a line of its own, the bar below it.
+	c.text(what, 0, 0, x0+steps*w+30, cellH, fg, fyne.TextAlignLeading, false)
+	y := float32(cellH)
 	for s := range steps {
-		c.rect(120+float32(s)*w, 6, w, cellH-12, scaleColor(float64(s)/(steps-1)), nil)
+		c.rect(x0+float32(s)*w, y+6, w, cellH-12, scaleColor(float64(s)/(steps-1)), nil)
 	}
-	c.text("≤ 0", 120-40, 0, 36, cellH, fg, fyne.TextAlignTrailing, false)
-	c.text("0.5", 120+steps*w/2-20, cellH-6, 40, cellH, fg, fyne.TextAlignCenter, false)
-	c.text("1", 120+steps*w+4, 0, 30, cellH, fg, fyne.TextAlignLeading, false)
+	c.text("≤ 0", 0, y, x0-4, cellH, fg, fyne.TextAlignTrailing, false)
+	c.text("0.5", x0+steps*w/2-20, y+cellH-6, 40, cellH, fg, fyne.TextAlignCenter, false)
+	c.text("1", x0+steps*w+4, y, 30, cellH, fg, fyne.TextAlignLeading, false)
 	return c.object()
 }
 
