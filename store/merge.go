@@ -504,8 +504,17 @@ func (m *merger) copyAll(st *MergeStats) error {
 			*c = n
 		}
 	}
-	if _, err := m.exec("INSERT INTO main.documents_fts(rowid, title, text) SELECT id, title, text FROM main.documents"); err != nil {
-		return err
+	// The documents keep their ids, so the other's full-text index is
+	// this project's too: copy its tables rather than index every text
+	// again (same migrations, so the same tokenizer and prefixes).
+	m.begin("search index")
+	for _, t := range []string{"documents_fts_data", "documents_fts_idx", "documents_fts_docsize", "documents_fts_config"} {
+		if _, err := m.exec("DELETE FROM main." + t); err != nil {
+			return err
+		}
+		if _, err := m.exec("INSERT INTO main." + t + " SELECT * FROM o." + t); err != nil {
+			return err
+		}
 	}
 	// A layer is a (document, annotator) pair with any work.
 	n := 0
