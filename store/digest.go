@@ -108,7 +108,8 @@ func loadLayerRows(ctx context.Context, q rowQuerier, docs []int64, want func(do
 
 // RefreshDigests builds the missing digests of every layer that has a
 // status (a layer still to do never counts), a few hundred documents per
-// transaction, and returns how many it built. Agreement and review call
+// transaction, and returns how many it built; then the missing stats of
+// every document someone finished. Agreement and review call
 // it when they can write; a layer without a digest is still read, from
 // its rows, only more slowly.
 func (db *DB) RefreshDigests(ctx context.Context) (int, error) {
@@ -142,6 +143,9 @@ func (db *DB) RefreshDigests(ctx context.Context) (int, error) {
 		if err != nil {
 			return built, fmt.Errorf("refresh digests: %w", err)
 		}
+	}
+	if err := db.refreshDocStats(ctx); err != nil {
+		return built, fmt.Errorf("refresh document stats: %w", err)
 	}
 	return built, nil
 }

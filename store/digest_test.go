@@ -178,3 +178,108 @@ func TestDigestsAfterMerge(t *testing.T) {
 		}
 	}
 }
+
+// A report summed from each document's DocStat is the report Compute gives.
+func TestReportFromDocStats(t *testing.T) {
+	ctx := context.Background()
+	db, ids, anns := digestProject(t)
+	// Some disagreement on spans and a stance towards another target.
+	_, sv, _ := db.Schema(ctx)
+	l, _ := db.Layer(ctx, ids[1], anns[0].ID)
+	if len(l.Spans) > 3 {
+		e, s := l.Spans[3].End+2, l.Spans[3].Start
+		if _, err := db.EditSpan(ctx, anns[0].ID, ids[1], l.Spans[3].ID, store.SpanEdit{Start: &s, End: &e}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if qs := l.Quotes(); len(qs) > 0 && len(l.LiveTargets()) > 1 {
+		db.SetLabel(ctx, anns[0].ID, ids[1], "quote_stance", annotate.QuoteUnit(qs[0].ID),
+			annotate.LabelValue{Value: "favor", Towards: l.LiveTargets()[1].ID}, sv)
+	}
+	set, all, err := db.ReviewSet(ctx, store.ReviewOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := review.Options{Spans: true, Bootstrap: 100, Seed: 5}
+	want, err := review.Compute(set, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	var annIDs []int64
+	for _, a := range all {
+		names, annIDs = append(names, a.Name), append(annIDs, a.ID)
+	}
+	matches := set.Matches()
+	items := set.Items(matches)
+	var stats []review.DocStat
+	for d := range set.Docs {
+		stats = append(stats, set.DocStat(d, matches[d], items, annIDs))
+	}
+	got, err := review.ReportFromStats(set.Schema, names, annIDs, stats, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wj, _ := json.Marshal(want)
+	gj, _ := json.Marshal(got)
+	if string(wj) != string(gj) {
+		t.Errorf("from doc stats:\n%s\nwant, computed:\n%s", gj, wj)
+	}
+}
+
+// statsReport is the report summed from the stored (or worked out)
+// document stats, as `slant agreement` makes it.
+func statsReport(t *testing.T, db *store.DB) string {
+	t.Helper()
+	stats, anns, sch, err := db.AgreementStats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	var ids []int64
+	for _, a := range anns {
+		names, ids = append(names, a.Name), append(ids, a.ID)
+	}
+	rep, err := review.ReportFromStats(sch, names, ids, stats, review.Options{Spans: true, Bootstrap: 50, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, _ := json.Marshal(rep)
+	return string(js)
+}
+
+func TestStoredDocStatsGiveTheComputedReport(t *testing.T) {
+	ctx := context.Background()
+	db, ids, anns := digestProject(t)
+	if n, _ := db.CountRows(ctx, "doc_stats"); n != len(ids) {
+		t.Fatalf("%d document stats after finishing %d documents", n, len(ids))
+	}
+	if got, want := statsReport(t, db), reportJSON(t, db); got != want {
+		t.Fatalf("from stored stats:\n%s\nwant:\n%s", got, want)
+	}
+	// A change to a finished layer drops its document's stats: that one is
+	// worked out from the layers, the others read.
+	_, sv, _ := db.Schema(ctx)
+	if _, err := db.SetLabel(ctx, anns[1].ID, ids[2], "document_sentiment", annotate.UnitDocument, annotate.LabelValue{Value: "negative"}, sv); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := db.CountRows(ctx, "doc_stats"); n != len(ids)-1 {
+		t.Fatalf("%d document stats after a change, want %d", n, len(ids)-1)
+	}
+	if got, want := statsReport(t, db), reportJSON(t, db); got != want {
+		t.Fatalf("with one document worked out:\n%s\nwant:\n%s", got, want)
+	}
+	// A skipped document no longer counts for that annotator.
+	if _, err := db.SetStatus(ctx, anns[0].ID, ids[0], annotate.StatusSkipped, 1); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := statsReport(t, db), reportJSON(t, db); got != want {
+		t.Fatalf("after skipping:\n%s\nwant:\n%s", got, want)
+	}
+	if _, err := db.RefreshDigests(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := statsReport(t, db), reportJSON(t, db); got != want {
+		t.Fatalf("after refreshing:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -376,7 +376,8 @@ func startDocument(rec *recorder, annID, docID int64) error {
 
 // SetStatus sets a document's status for an annotator (done, skipped, in
 // progress; "to do" removes it), adding seconds to the time spent on it.
-// Marking it done also writes the layer's digest (see RefreshDigests).
+// Marking it done also writes the layer's digest, and any status the
+// document's stats (see RefreshDigests).
 func (db *DB) SetStatus(ctx context.Context, annID, docID int64, status string, seconds float64) (Event, error) {
 	return db.mutate(ctx, annID, docID, "status "+status, func(rec *recorder) error {
 		key := row{"doc_id": docID, "annotator_id": annID}
@@ -395,12 +396,15 @@ func (db *DB) SetStatus(ctx context.Context, annID, docID int64, status string, 
 		if err := rec.put("doc_status", row{"doc_id": docID, "annotator_id": annID, "status": status, "updated_at": now(), "seconds": seconds}); err != nil {
 			return err
 		}
-		if status != annotate.StatusDone {
-			return nil
+		if status == annotate.StatusDone {
+			// A finished layer counts for agreement: keep its digest ready.
+			if _, err := writeDigests(rec.ctx, rec.tx, []docAnn{{docID, annID}}); err != nil {
+				return err
+			}
 		}
-		// A finished layer counts for agreement: keep its digest ready.
-		_, err = writeDigests(rec.ctx, rec.tx, []docAnn{{docID, annID}})
-		return err
+		// The document's stats changed with its statuses (a trigger
+		// dropped them): work them out again.
+		return db.writeDocStats(rec.ctx, rec.tx, []int64{docID})
 	})
 }
 

@@ -420,25 +420,22 @@ func TokenAlpha(docs []SpanDoc, annotators []string) (AlphaResult, error) {
 // RunReliability) without expanding them token by token: each stretch of
 // tokens where no annotator's label changes is one kind of row, counted as
 // many times as it has tokens. It returns alpha, the number of tokens and
-// the labels (NoSpan first).
+// the labels (NoSpan first, then in order).
 func RunTokenAlpha(docs [][][]Run, annotators []string) (AlphaResult, int, []string, error) {
 	k := len(annotators)
 	undefined := AlphaResult{Alpha: math.NaN(), Level: Nominal, Observed: math.NaN(), Expected: math.NaN()}
 	if k == 0 {
 		return undefined, 0, nil, fmt.Errorf("agree: no annotators")
 	}
-	labels := map[string]int32{NoSpan: 0}
-	names := []string{NoSpan}
+	seen := map[string]bool{}
 	for _, layers := range docs {
 		for _, runs := range layers {
 			for _, r := range runs {
-				if _, ok := labels[r.Label]; !ok {
-					labels[r.Label] = int32(len(names))
-					names = append(names, r.Label)
-				}
+				seen[r.Label] = true
 			}
 		}
 	}
+	names, labels := labelOrder(seen)
 	V := len(names)
 	pow := keyPowers(k, V+1)
 	if pow == nil { // too many kinds of row to tally: expand
@@ -524,4 +521,79 @@ func RunTokenAlpha(docs [][][]Run, annotators []string) (AlphaResult, int, []str
 		return a, tokens, names, err
 	}
 	return ps.alpha(rows, Nominal), tokens, names, nil
+}
+
+// labelOrder numbers token labels: NoSpan first, then the others sorted.
+func labelOrder(seen map[string]bool) ([]string, map[string]int32) {
+	names := []string{NoSpan}
+	for l := range seen {
+		if l != NoSpan {
+			names = append(names, l)
+		}
+	}
+	slices.Sort(names[1:])
+	index := make(map[string]int32, len(names))
+	for i, l := range names {
+		index[l] = int32(i)
+	}
+	return names, index
+}
+
+// PatternTokenAlpha is RunTokenAlpha over tokens already tallied: counts[p]
+// tokens were labelled rows[p] (one label per annotator, "" where the
+// annotator did not annotate the document).
+func PatternTokenAlpha(rows [][]string, counts []int64, annotators []string) (AlphaResult, int, []string, error) {
+	k := len(annotators)
+	undefined := AlphaResult{Alpha: math.NaN(), Level: Nominal, Observed: math.NaN(), Expected: math.NaN()}
+	if k == 0 {
+		return undefined, 0, nil, fmt.Errorf("agree: no annotators")
+	}
+	seen := map[string]bool{}
+	for p, row := range rows {
+		if len(row) != k {
+			return undefined, 0, nil, fmt.Errorf("agree: pattern %d has %d labels for %d annotators", p, len(row), k)
+		}
+		for _, l := range row {
+			if l != "" {
+				seen[l] = true
+			}
+		}
+	}
+	names, index := labelOrder(seen)
+	r := &Reliability{Coders: annotators, Labels: names, Values: make([]float64, len(names))}
+	for i := range r.Values {
+		r.Values[i] = math.NaN()
+	}
+	tokens := 0
+	var w []int64
+	for p, row := range rows {
+		if counts[p] <= 0 {
+			continue
+		}
+		for _, l := range row {
+			c := Missing
+			if l != "" {
+				c = index[l]
+			}
+			r.Cells = append(r.Cells, c)
+		}
+		w = append(w, counts[p])
+		tokens += int(counts[p])
+	}
+	if len(w) == 0 {
+		return undefined, 0, names, nil
+	}
+	if ps := countPatternsWeighted(r, w); ps != nil {
+		return ps.alpha(r, Nominal), tokens, names, nil
+	}
+	// Too many kinds of row to tally (many annotators): expand.
+	var cells []int32
+	for p, n := range w {
+		for range n {
+			cells = append(cells, r.Cells[p*k:p*k+k]...)
+		}
+	}
+	r.Cells = cells
+	a, err := Alpha(r, Nominal)
+	return a, tokens, names, err
 }

@@ -53,6 +53,9 @@ type Item struct {
 	// target (-1 if none).
 	Gold        string
 	GoldTowards int
+	// NotShared is set when an annotator who counts on the document does
+	// not have the unit (a missing value, not a disagreement).
+	NotShared bool
 }
 
 // Compared returns the values that are compared: for a stance task whose
@@ -209,6 +212,11 @@ func (s *Set) Items(matches []*Matched) []Item {
 				}
 				if !any {
 					continue
+				}
+				for i := 0; i < k; i++ {
+					if doc.Layers[i] != nil && u.Refs[i] == "" {
+						it.NotShared = true
+					}
 				}
 				if stance {
 					first := -2

@@ -261,10 +261,9 @@ func taskReport(s *Set, task schema.Task, items []Item, o Options) (*TaskReport,
 			if v != "" {
 				valued[i] = true
 			}
-			if s.Docs[it.Doc].Layers[i] != nil && it.Unit.Refs[i] == "" {
-				tr.UnitsNotShared++
-				break
-			}
+		}
+		if it.NotShared {
+			tr.UnitsNotShared++
 		}
 		if task.Towards != "" && it.Valued() >= 2 {
 			stance.Units++

@@ -21,6 +21,24 @@ type AgreementOptions struct {
 // Agreement measures how far the project's annotators agree, on the units
 // the review matcher finds in their layers.
 func Agreement(ctx context.Context, db *store.DB, o AgreementOptions) (*review.Report, error) {
+	if o.Annotators == nil && !o.IncludeInProgress {
+		// Everyone's finished work: summed from the documents' stats.
+		stats, anns, sch, err := db.AgreementStats(ctx)
+		if err != nil {
+			return nil, err
+		}
+		names := make([]string, len(anns))
+		ids := make([]int64, len(anns))
+		for i, a := range anns {
+			names[i], ids[i] = a.Name, a.ID
+		}
+		rep, err := review.ReportFromStats(sch, names, ids, stats, review.Options{Tasks: o.Tasks, Bootstrap: o.Bootstrap, Seed: o.Seed, Spans: o.Spans})
+		if err != nil {
+			return nil, fmt.Errorf("agreement: %w", err)
+		}
+		markBlind(rep, anns)
+		return rep, nil
+	}
 	set, anns, err := db.ReviewSet(ctx, store.ReviewOptions{Annotators: o.Annotators,
 		IncludeInProgress: o.IncludeInProgress})
 	if err != nil {

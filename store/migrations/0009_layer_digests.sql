@@ -51,3 +51,34 @@ END;
 CREATE TRIGGER documents_digest_update AFTER UPDATE OF text ON documents BEGIN
 	DELETE FROM layer_digests WHERE doc_id = OLD.id;
 END;
+
+-- Document stats: what a document adds to the agreement report over the
+-- annotators who finished it (review.DocStat: its units' values, each
+-- pair's span agreement, token label patterns), so that agreement reads
+-- one row per document. Dropped when a layer digest or a status of the
+-- document changes, or the schema does.
+CREATE TABLE doc_stats (
+	doc_id INTEGER PRIMARY KEY,
+	data   BLOB NOT NULL
+);
+CREATE TRIGGER layer_digests_docstat_insert AFTER INSERT ON layer_digests BEGIN
+	DELETE FROM doc_stats WHERE doc_id = NEW.doc_id;
+END;
+CREATE TRIGGER layer_digests_docstat_update AFTER UPDATE ON layer_digests BEGIN
+	DELETE FROM doc_stats WHERE doc_id = OLD.doc_id OR doc_id = NEW.doc_id;
+END;
+CREATE TRIGGER layer_digests_docstat_delete AFTER DELETE ON layer_digests BEGIN
+	DELETE FROM doc_stats WHERE doc_id = OLD.doc_id;
+END;
+CREATE TRIGGER doc_status_docstat_insert AFTER INSERT ON doc_status BEGIN
+	DELETE FROM doc_stats WHERE doc_id = NEW.doc_id;
+END;
+CREATE TRIGGER doc_status_docstat_update AFTER UPDATE ON doc_status BEGIN
+	DELETE FROM doc_stats WHERE doc_id = OLD.doc_id OR doc_id = NEW.doc_id;
+END;
+CREATE TRIGGER doc_status_docstat_delete AFTER DELETE ON doc_status BEGIN
+	DELETE FROM doc_stats WHERE doc_id = OLD.doc_id;
+END;
+CREATE TRIGGER schemas_docstat_insert AFTER INSERT ON schemas BEGIN
+	DELETE FROM doc_stats;
+END;

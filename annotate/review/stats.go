@@ -1,0 +1,306 @@
+package review
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/slant-annotate/slant/annotate/agree"
+	"github.com/slant-annotate/slant/annotate/schema"
+)
+
+// DocStat is what one document adds to a Report, over the annotators who
+// count on it: its labelled units with their values, span agreement of
+// each pair of them, token label patterns and speaker counts. A Report
+// summed from every document's DocStat (ReportFromStats) is the one Compute
+// gives; the store keeps one per document so that agreement need not read
+// every layer.
+type DocStat struct {
+	// IDs are the annotators who count on the document (the store's ids),
+	// in the set's order; values and pairs below index them.
+	IDs   []int64
+	Items []StatItem
+	// Spans holds, for the entity layer and the quote layer, each pair's
+	// span agreement.
+	Spans [2][]PairSpans
+	// Tokens holds, for token alpha over entity labels and over
+	// Source/Cue/Content, each stretch of tokens by its labels.
+	Tokens   [2][]TokenPattern
+	Speakers SpeakerReport
+}
+
+// StatItem is one labelled unit of a DocStat.
+type StatItem struct {
+	Task          string
+	Values        []string // per annotator of the DocStat; "" missing
+	Towards       []int    // stance tasks: the matched target, -1 none
+	TowardsDiffer bool
+	NotShared     bool
+}
+
+// PairSpans is span agreement of annotators A and B (indices in IDs).
+type PairSpans struct {
+	A, B           int
+	Exact, Overlap agree.SpanResult
+}
+
+// TokenPattern is N tokens that the annotators labelled Labels (one per
+// annotator of the DocStat).
+type TokenPattern struct {
+	Labels []string
+	N      int
+}
+
+// DocStat sums up document d of a set whose Annotators are named by ids.
+func (s *Set) DocStat(d int, m *Matched, items []Item, ids []int64) DocStat {
+	doc := &s.Docs[d]
+	k := len(s.Annotators)
+	var cols []int
+	st := DocStat{}
+	for i := 0; i < k; i++ {
+		if doc.Layers[i] != nil {
+			cols = append(cols, i)
+			st.IDs = append(st.IDs, ids[i])
+		}
+	}
+	for _, it := range items {
+		if it.Doc != d {
+			continue
+		}
+		si := StatItem{Task: it.Task, TowardsDiffer: it.TowardsDiffer, NotShared: it.NotShared, Values: make([]string, len(cols))}
+		if it.Towards != nil {
+			si.Towards = make([]int, len(cols))
+		}
+		for j, c := range cols {
+			si.Values[j] = it.Values[c]
+			if it.Towards != nil {
+				si.Towards[j] = it.Towards[c]
+			}
+		}
+		st.Items = append(st.Items, si)
+	}
+	if len(cols) < 2 {
+		return st
+	}
+	for layer, pick := range []func(*Doc, int) []agree.Span{
+		func(doc *Doc, i int) []agree.Span { return entitySpans(doc.Layers[i]) },
+		func(doc *Doc, i int) []agree.Span { return quoteSpans(doc.Layers[i]) },
+	} {
+		for a := 0; a < len(cols); a++ {
+			for b := a + 1; b < len(cols); b++ {
+				u := []agree.SpanUnit{{A: pick(doc, cols[a]), B: pick(doc, cols[b])}}
+				st.Spans[layer] = append(st.Spans[layer], PairSpans{A: a, B: b,
+					Exact: agree.SpanF1(u, agree.Exact), Overlap: agree.SpanF1(u, agree.Overlap)})
+			}
+		}
+	}
+	var tokens []agree.Token
+	runsOf := func(i int) TokenRuns {
+		if i < len(doc.Runs) && doc.Runs[i] != nil {
+			return *doc.Runs[i]
+		}
+		if tokens == nil {
+			tokens = agree.WhitespaceTokens(doc.Text)
+		}
+		return LayerRuns(tokens, doc.Layers[i])
+	}
+	var ents, attrs [][]agree.Run
+	for _, c := range cols {
+		r := runsOf(c)
+		ents, attrs = append(ents, r.Entities), append(attrs, r.Attribution)
+	}
+	st.Tokens[0], st.Tokens[1] = runPatterns(ents), runPatterns(attrs)
+	one := &Set{Schema: s.Schema, Annotators: s.Annotators, Docs: s.Docs[d : d+1]}
+	st.Speakers = spanReport(one, []*Matched{m}).Speakers
+	return st
+}
+
+// runPatterns tallies the stretches of tokens where no annotator's label
+// changes, by their labels.
+func runPatterns(layers [][]agree.Run) []TokenPattern {
+	var out []TokenPattern
+	index := map[string]int{}
+	idx := make([]int, len(layers))
+	left := make([]int, len(layers))
+	cur := make([]string, len(layers))
+	n := 0
+	for _, r := range layers[0] {
+		n += r.N
+	}
+	for done := 0; done < n; {
+		step := n - done
+		for a, runs := range layers {
+			for left[a] == 0 && idx[a] < len(runs) {
+				left[a], cur[a] = runs[idx[a]].N, runs[idx[a]].Label
+				idx[a]++
+			}
+			if left[a] == 0 { // runs of another length: not comparable
+				return out
+			}
+			step = min(step, left[a])
+		}
+		key := strings.Join(cur, "\x00")
+		p, ok := index[key]
+		if !ok {
+			p = len(out)
+			index[key] = p
+			out = append(out, TokenPattern{Labels: append([]string(nil), cur...)})
+		}
+		out[p].N += step
+		for a := range layers {
+			left[a] -= step
+		}
+		done += step
+	}
+	return out
+}
+
+// ReportFromStats sums documents' DocStats into the Report that Compute
+// gives over the same layers. annotators names every annotator (ids gives
+// their ids, in the same order); a DocStat's ids must be among them.
+func ReportFromStats(sch *schema.Schema, annotators []string, ids []int64, stats []DocStat, o Options) (*Report, error) {
+	k := len(annotators)
+	col := map[int64]int{}
+	for i, id := range ids {
+		col[id] = i
+	}
+	rep := &Report{Documents: len(stats)}
+	docs := make([]int, k)
+	var items []Item
+	type pairAcc struct{ exact, overlap []agree.SpanResult }
+	pairs := [2]map[[2]int]*pairAcc{{}, {}}
+	hists := [2]map[string]*TokenPattern{{}, {}}
+	var spanDocs int
+	speakers := SpeakerReport{}
+	for d, st := range stats {
+		cols := make([]int, len(st.IDs))
+		for j, id := range st.IDs {
+			c, ok := col[id]
+			if !ok {
+				return nil, fmt.Errorf("document %d: annotator %d is not among the annotators", d, id)
+			}
+			cols[j] = c
+			docs[c]++
+		}
+		for _, si := range st.Items {
+			it := Item{Doc: d, Task: si.Task, Values: make([]string, k), TowardsDiffer: si.TowardsDiffer,
+				NotShared: si.NotShared, GoldTowards: -1}
+			if si.Towards != nil {
+				it.Towards = make([]int, k)
+				for i := range it.Towards {
+					it.Towards[i] = -1
+				}
+			}
+			for j, c := range cols {
+				it.Values[c] = si.Values[j]
+				if si.Towards != nil {
+					it.Towards[c] = si.Towards[j]
+				}
+			}
+			items = append(items, it)
+		}
+		if len(cols) >= 2 {
+			spanDocs++
+		}
+		for layer := range st.Spans {
+			for _, p := range st.Spans[layer] {
+				a, b := cols[p.A], cols[p.B]
+				if a > b {
+					a, b = b, a
+				}
+				acc := pairs[layer][[2]int{a, b}]
+				if acc == nil {
+					acc = &pairAcc{}
+					pairs[layer][[2]int{a, b}] = acc
+				}
+				acc.exact, acc.overlap = append(acc.exact, p.Exact), append(acc.overlap, p.Overlap)
+			}
+			for _, tp := range st.Tokens[layer] {
+				labels := make([]string, k)
+				for j, c := range cols {
+					labels[c] = tp.Labels[j]
+				}
+				key := strings.Join(labels, "\x00")
+				h := hists[layer][key]
+				if h == nil {
+					h = &TokenPattern{Labels: labels}
+					hists[layer][key] = h
+				}
+				h.N += tp.N
+			}
+		}
+		speakers.MatchedQuotes += st.Speakers.MatchedQuotes
+		speakers.Pairs += st.Speakers.Pairs
+		speakers.Agreed += st.Speakers.Agreed
+		speakers.Exact += st.Speakers.Exact
+	}
+	for i, a := range annotators {
+		rep.Annotators = append(rep.Annotators, AnnotatorInfo{Name: a, Documents: docs[i], Blind: true})
+	}
+	set := &Set{Schema: sch, Annotators: annotators}
+	want := map[string]bool{}
+	for _, t := range o.Tasks {
+		if _, ok := sch.Task(t); !ok {
+			return nil, fmt.Errorf("no task %q in the schema (tasks: %s)", t, strings.Join(sch.TaskNames(), ", "))
+		}
+		want[t] = true
+	}
+	byTask := map[string][]Item{}
+	for _, it := range items {
+		byTask[it.Task] = append(byTask[it.Task], it)
+	}
+	dis := map[string]int{}
+	for _, d := range set.Disagreements(items) {
+		dis[d.Task]++
+	}
+	for _, task := range sch.Tasks {
+		if len(want) > 0 && !want[task.Name] {
+			continue
+		}
+		tr, err := taskReport(set, task, byTask[task.Name], o)
+		if err != nil {
+			return nil, fmt.Errorf("task %s: %w", task.Name, err)
+		}
+		tr.Disagreements = dis[task.Name]
+		rep.Tasks = append(rep.Tasks, *tr)
+	}
+	if !o.Spans {
+		return rep, nil
+	}
+	rep.Spans = &SpanReport{}
+	for layer, out := range []*SpanLayerReport{&rep.Spans.Entities, &rep.Spans.Quotes} {
+		*out = SpanLayerReport{Documents: spanDocs, ExactF1: nan, OverlapF1: nan, TokenAlpha: nan, PerLabel: []LabelF1{}, Pairs: []SpanPairF1{}}
+		var exacts, overlaps []agree.SpanResult
+		for a := 0; a < k; a++ {
+			for b := a + 1; b < k; b++ {
+				acc := pairs[layer][[2]int{a, b}]
+				if acc == nil {
+					continue
+				}
+				e, o := agree.MergeSpanResults(agree.Exact, acc.exact...), agree.MergeSpanResults(agree.Overlap, acc.overlap...)
+				exacts, overlaps = append(exacts, e), append(overlaps, o)
+				out.Pairs = append(out.Pairs, SpanPairF1{A: annotators[a], B: annotators[b], ExactF1: Num(e.Micro.F1), OverlapF1: Num(o.Micro.F1)})
+			}
+		}
+		if len(exacts) > 0 {
+			exact, overlap := agree.MergeSpanResults(agree.Exact, exacts...), agree.MergeSpanResults(agree.Overlap, overlaps...)
+			out.ExactF1, out.OverlapF1 = Num(exact.Micro.F1), Num(overlap.Micro.F1)
+			for _, l := range exact.Labels {
+				out.PerLabel = append(out.PerLabel, LabelF1{Label: l, ExactF1: Num(exact.PerLabel[l].F1), OverlapF1: Num(overlap.PerLabel[l].F1)})
+			}
+		}
+		var rows [][]string
+		var counts []int64
+		for _, h := range hists[layer] {
+			rows, counts = append(rows, h.Labels), append(counts, int64(h.N))
+		}
+		if a, tokens, labels, err := agree.PatternTokenAlpha(rows, counts, annotators); err == nil && spanDocs > 0 {
+			out.TokenAlpha, out.Tokens, out.Labels = Num(a.Alpha), tokens, labels
+		}
+	}
+	speakers.Agreement = nan
+	if speakers.Pairs > 0 {
+		speakers.Agreement = Num(float64(speakers.Agreed) / float64(speakers.Pairs))
+	}
+	rep.Spans.Speakers = speakers
+	return rep, nil
+}

@@ -1,0 +1,377 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/slant-annotate/slant/annotate"
+	"github.com/slant-annotate/slant/annotate/agree"
+	"github.com/slant-annotate/slant/annotate/review"
+	"github.com/slant-annotate/slant/annotate/schema"
+)
+
+// docStatFormat is the document stat encoding's version; a stat of
+// another version is treated as missing.
+const docStatFormat = 1
+
+// querier runs queries on the database or inside a transaction.
+type querier interface {
+	rowQuerier
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// AgreementStats returns what every document that an annotator (gold
+// aside) finished adds to the agreement report, with the annotators by
+// name: from the stored document stats where they are current, else
+// worked out from the layers (without storing them: this may be a
+// read-only project).
+func (db *DB) AgreementStats(ctx context.Context) ([]review.DocStat, []Annotator, *schema.Schema, error) {
+	sch, _, err := db.Schema(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	all, err := db.Annotators(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var anns []Annotator
+	goldID := int64(-1)
+	for _, a := range all {
+		if a.Name == annotate.GoldAnnotator {
+			goldID = a.ID
+		} else {
+			anns = append(anns, a)
+		}
+	}
+	docs, err := queryIDs(ctx, db.sql, "SELECT DISTINCT doc_id FROM doc_status WHERE status = 'done' AND annotator_id != ? ORDER BY doc_id", goldID)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("agreement: %w", err)
+	}
+	stored := make(map[int64]review.DocStat, len(docs))
+	dec := &statReader{}
+	if err := db.eachRow(ctx, "SELECT doc_id, data FROM doc_stats", func(r *sql.Rows) error {
+		var doc int64
+		var data sql.RawBytes
+		if err := r.Scan(&doc, &data); err != nil {
+			return err
+		}
+		if st, err := dec.decode(data); err == nil {
+			stored[doc] = st
+		}
+		return nil
+	}); err != nil {
+		return nil, nil, nil, fmt.Errorf("agreement: %w", err)
+	}
+	var missing []int64
+	for _, d := range docs {
+		if _, ok := stored[d]; !ok {
+			missing = append(missing, d)
+		}
+	}
+	if len(missing) > 0 {
+		computed, err := docStats(ctx, db.sql, missing, sch, goldID)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("agreement: %w", err)
+		}
+		for d, st := range computed {
+			stored[d] = st
+		}
+	}
+	stats := make([]review.DocStat, 0, len(docs))
+	for _, d := range docs {
+		if st, ok := stored[d]; ok {
+			stats = append(stats, st)
+		}
+	}
+	return stats, anns, sch, nil
+}
+
+// docStats works out the stats of the given documents (sorted) from their
+// layers: each finished layer from its digest, or from its rows.
+func docStats(ctx context.Context, q querier, docs []int64, sch *schema.Schema, goldID int64) (map[int64]review.DocStat, error) {
+	out := map[int64]review.DocStat{}
+	dr := newDigestReader()
+	var rowsNeeded []int64
+	type docLayers struct {
+		ids    []int64
+		layers []*annotate.Layer
+		runs   []*review.TokenRuns
+	}
+	byDoc := map[int64]*docLayers{}
+	byKey := map[docAnn]*annotate.Layer{}
+	for _, doc := range docs {
+		ids, err := queryIDs(ctx, q, "SELECT annotator_id FROM doc_status WHERE doc_id = ? AND status = 'done' AND annotator_id != ? ORDER BY annotator_id", doc, goldID)
+		if err != nil {
+			return nil, err
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		dl := &docLayers{ids: ids, layers: make([]*annotate.Layer, len(ids)), runs: make([]*review.TokenRuns, len(ids))}
+		byDoc[doc] = dl
+		fromRows := false
+		for i, id := range ids {
+			l := &annotate.Layer{DocID: doc, AnnotatorID: id, Labels: map[annotate.LabelKey]annotate.LabelValue{}, Status: annotate.StatusDone}
+			dl.layers[i] = l
+			var data []byte
+			err := q.QueryRowContext(ctx, "SELECT data FROM layer_digests WHERE doc_id = ? AND annotator_id = ?", doc, id).Scan(&data)
+			if err == nil {
+				if runs, err := dr.decode(data, l); err == nil {
+					dl.runs[i] = runs
+					continue
+				}
+				*l = annotate.Layer{DocID: doc, AnnotatorID: id, Labels: map[annotate.LabelKey]annotate.LabelValue{}, Status: annotate.StatusDone}
+			} else if err != sql.ErrNoRows {
+				return nil, err
+			}
+			byKey[docAnn{doc, id}] = l
+			fromRows = true
+		}
+		if fromRows {
+			rowsNeeded = append(rowsNeeded, doc)
+		}
+	}
+	if len(rowsNeeded) > 0 {
+		if err := loadLayerRows(ctx, q, rowsNeeded, func(doc, ann int64) *annotate.Layer { return byKey[docAnn{doc, ann}] }); err != nil {
+			return nil, err
+		}
+	}
+	for _, doc := range docs {
+		dl := byDoc[doc]
+		if dl == nil {
+			continue
+		}
+		names := make([]string, len(dl.ids))
+		for i, id := range dl.ids {
+			names[i] = strconv.FormatInt(id, 10)
+		}
+		d := review.Doc{ID: doc, Layers: append(dl.layers, nil), Runs: append(dl.runs, nil)}
+		for _, r := range dl.runs {
+			if r == nil {
+				if err := q.QueryRowContext(ctx, "SELECT text FROM documents WHERE id = ?", doc).Scan(&d.Text); err != nil {
+					return nil, err
+				}
+				break
+			}
+		}
+		set := &review.Set{Schema: sch, Annotators: names, Gold: true, Docs: []review.Doc{d}}
+		matches := set.Matches()
+		out[doc] = set.DocStat(0, matches[0], set.Items(matches), dl.ids)
+	}
+	return out, nil
+}
+
+// writeDocStats works out and stores the stats of docs inside tx.
+func (db *DB) writeDocStats(ctx context.Context, tx *sql.Tx, docs []int64) error {
+	sch, _, err := db.latestSchema(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if sch == nil {
+		sch = schema.Default()
+	}
+	goldID := int64(-1)
+	if err := tx.QueryRowContext(ctx, "SELECT id FROM annotators WHERE name = ?", annotate.GoldAnnotator).Scan(&goldID); err != nil && err != sql.ErrNoRows {
+		return err
+	}
+	stats, err := docStats(ctx, tx, docs, sch, goldID)
+	if err != nil {
+		return err
+	}
+	keys := make([]int64, 0, len(stats))
+	for d := range stats {
+		keys = append(keys, d)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	for _, d := range keys {
+		if _, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO doc_stats(doc_id, data) VALUES (?, ?)", d, encodeDocStat(stats[d])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// refreshDocStats stores the stats of documents someone finished that have
+// none, a few hundred per transaction.
+func (db *DB) refreshDocStats(ctx context.Context) error {
+	docs, err := queryIDs(ctx, db.sql, `SELECT DISTINCT s.doc_id FROM doc_status s
+		WHERE s.status = 'done' AND NOT EXISTS (SELECT 1 FROM doc_stats d WHERE d.doc_id = s.doc_id) ORDER BY s.doc_id`)
+	if err != nil {
+		return err
+	}
+	const perTx = 200
+	for i := 0; i < len(docs); i += perTx {
+		tx, err := db.sql.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if err := db.writeDocStats(ctx, tx, docs[i:min(i+perTx, len(docs))]); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// encodeDocStat writes a document stat, its strings in a table at the
+// start.
+func encodeDocStat(st review.DocStat) []byte {
+	table := map[string]int{}
+	var strs []string
+	var body []byte
+	unum := func(v uint64) { body = binary.AppendUvarint(body, v) }
+	num := func(v int64) { body = binary.AppendVarint(body, v) }
+	ref := func(s string) {
+		i, ok := table[s]
+		if !ok {
+			i = len(strs)
+			table[s] = i
+			strs = append(strs, s)
+		}
+		unum(uint64(i))
+	}
+	flag := func(b bool) {
+		if b {
+			body = append(body, 1)
+		} else {
+			body = append(body, 0)
+		}
+	}
+	unum(uint64(len(st.IDs)))
+	for _, id := range st.IDs {
+		num(id)
+	}
+	unum(uint64(len(st.Items)))
+	for _, it := range st.Items {
+		ref(it.Task)
+		for _, v := range it.Values {
+			ref(v)
+		}
+		flag(it.Towards != nil)
+		for _, t := range it.Towards {
+			num(int64(t))
+		}
+		flag(it.TowardsDiffer)
+		flag(it.NotShared)
+	}
+	score := func(s agree.SpanScore) {
+		unum(uint64(s.A))
+		unum(uint64(s.B))
+		unum(uint64(s.MatchedA))
+		unum(uint64(s.MatchedB))
+	}
+	for layer := range st.Spans {
+		unum(uint64(len(st.Spans[layer])))
+		for _, p := range st.Spans[layer] {
+			unum(uint64(p.A))
+			unum(uint64(p.B))
+			for _, r := range []agree.SpanResult{p.Exact, p.Overlap} {
+				unum(uint64(len(r.Labels)))
+				for _, l := range r.Labels {
+					ref(l)
+					score(r.PerLabel[l])
+				}
+			}
+		}
+		unum(uint64(len(st.Tokens[layer])))
+		for _, tp := range st.Tokens[layer] {
+			for _, l := range tp.Labels {
+				ref(l)
+			}
+			unum(uint64(tp.N))
+		}
+	}
+	for _, n := range []int{st.Speakers.MatchedQuotes, st.Speakers.Pairs, st.Speakers.Agreed, st.Speakers.Exact} {
+		unum(uint64(n))
+	}
+	b := binary.AppendUvarint(nil, docStatFormat)
+	b = binary.AppendUvarint(b, uint64(len(strs)))
+	for _, s := range strs {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	return append(b, body...)
+}
+
+// statReader decodes document stats, interning their strings.
+type statReader struct {
+	digestReader
+}
+
+func (d *statReader) decode(data []byte) (review.DocStat, error) {
+	if d.intern == nil {
+		d.intern = map[string]string{}
+	}
+	d.b, d.err = data, nil
+	var st review.DocStat
+	if d.uvarint() != docStatFormat {
+		return st, errDigest
+	}
+	d.table = d.table[:0]
+	for n := d.count(); n > 0; n-- {
+		d.table = append(d.table, d.str())
+	}
+	st.IDs = make([]int64, d.count())
+	for i := range st.IDs {
+		st.IDs[i] = d.varint()
+	}
+	k := len(st.IDs)
+	st.Items = make([]review.StatItem, d.count())
+	for i := range st.Items {
+		it := &st.Items[i]
+		it.Task = d.ref()
+		it.Values = make([]string, k)
+		for j := range it.Values {
+			it.Values[j] = d.ref()
+		}
+		if d.byte1() == 1 {
+			it.Towards = make([]int, k)
+			for j := range it.Towards {
+				it.Towards[j] = int(d.varint())
+			}
+		}
+		it.TowardsDiffer = d.byte1() == 1
+		it.NotShared = d.byte1() == 1
+	}
+	result := func(m agree.Match) agree.SpanResult {
+		r := agree.SpanResult{Match: m, PerLabel: map[string]agree.SpanScore{}}
+		n := d.count()
+		for range n {
+			l := d.ref()
+			s := agree.SpanScore{A: int(d.uvarint()), B: int(d.uvarint()), MatchedA: int(d.uvarint()), MatchedB: int(d.uvarint())}
+			r.Labels = append(r.Labels, l)
+			r.PerLabel[l] = s
+		}
+		return r
+	}
+	for layer := range st.Spans {
+		st.Spans[layer] = make([]review.PairSpans, d.count())
+		for i := range st.Spans[layer] {
+			p := &st.Spans[layer][i]
+			p.A, p.B = int(d.uvarint()), int(d.uvarint())
+			p.Exact, p.Overlap = result(agree.Exact), result(agree.Overlap)
+		}
+		st.Tokens[layer] = make([]review.TokenPattern, d.count())
+		for i := range st.Tokens[layer] {
+			tp := &st.Tokens[layer][i]
+			tp.Labels = make([]string, k)
+			for j := range tp.Labels {
+				tp.Labels[j] = d.ref()
+			}
+			tp.N = int(d.uvarint())
+		}
+	}
+	st.Speakers.MatchedQuotes, st.Speakers.Pairs = int(d.uvarint()), int(d.uvarint())
+	st.Speakers.Agreed, st.Speakers.Exact = int(d.uvarint()), int(d.uvarint())
+	if d.err != nil || len(d.b) != 0 {
+		return review.DocStat{}, errDigest
+	}
+	return st, nil
+}
