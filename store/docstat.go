@@ -9,14 +9,13 @@ import (
 	"strconv"
 
 	"github.com/slant-annotate/slant/annotate"
-	"github.com/slant-annotate/slant/annotate/agree"
 	"github.com/slant-annotate/slant/annotate/review"
 	"github.com/slant-annotate/slant/annotate/schema"
 )
 
 // docStatFormat is the document stat encoding's version; a stat of
 // another version is treated as missing.
-const docStatFormat = 1
+const docStatFormat = 2
 
 // querier runs queries on the database or inside a transaction.
 type querier interface {
@@ -261,22 +260,16 @@ func encodeDocStat(st review.DocStat) []byte {
 		flag(it.TowardsDiffer)
 		flag(it.NotShared)
 	}
-	score := func(s agree.SpanScore) {
-		unum(uint64(s.A))
-		unum(uint64(s.B))
-		unum(uint64(s.MatchedA))
-		unum(uint64(s.MatchedB))
-	}
 	for layer := range st.Spans {
 		unum(uint64(len(st.Spans[layer])))
 		for _, p := range st.Spans[layer] {
 			unum(uint64(p.A))
 			unum(uint64(p.B))
-			for _, r := range []agree.SpanResult{p.Exact, p.Overlap} {
-				unum(uint64(len(r.Labels)))
-				for _, l := range r.Labels {
-					ref(l)
-					score(r.PerLabel[l])
+			unum(uint64(len(p.Labels)))
+			for _, t := range p.Labels {
+				ref(t.Label)
+				for _, n := range []int{t.A, t.B, t.ExactA, t.ExactB, t.OverlapA, t.OverlapB} {
+					unum(uint64(n))
 				}
 			}
 		}
@@ -340,23 +333,21 @@ func (d *statReader) decode(data []byte) (review.DocStat, error) {
 		it.TowardsDiffer = d.byte1() == 1
 		it.NotShared = d.byte1() == 1
 	}
-	result := func(m agree.Match) agree.SpanResult {
-		r := agree.SpanResult{Match: m, PerLabel: map[string]agree.SpanScore{}}
-		n := d.count()
-		for range n {
-			l := d.ref()
-			s := agree.SpanScore{A: int(d.uvarint()), B: int(d.uvarint()), MatchedA: int(d.uvarint()), MatchedB: int(d.uvarint())}
-			r.Labels = append(r.Labels, l)
-			r.PerLabel[l] = s
-		}
-		return r
-	}
+	n := func() int { return int(d.uvarint()) }
 	for layer := range st.Spans {
 		st.Spans[layer] = make([]review.PairSpans, d.count())
 		for i := range st.Spans[layer] {
 			p := &st.Spans[layer][i]
-			p.A, p.B = int(d.uvarint()), int(d.uvarint())
-			p.Exact, p.Overlap = result(agree.Exact), result(agree.Overlap)
+			p.A, p.B = n(), n()
+			if p.A >= k || p.B >= k {
+				return review.DocStat{}, errDigest
+			}
+			p.Labels = make([]review.SpanTally, d.count())
+			for j := range p.Labels {
+				t := &p.Labels[j]
+				t.Label = d.ref()
+				t.A, t.B, t.ExactA, t.ExactB, t.OverlapA, t.OverlapB = n(), n(), n(), n(), n(), n()
+			}
 		}
 		st.Tokens[layer] = make([]review.TokenPattern, d.count())
 		for i := range st.Tokens[layer] {

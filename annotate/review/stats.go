@@ -37,10 +37,44 @@ type StatItem struct {
 	NotShared     bool
 }
 
-// PairSpans is span agreement of annotators A and B (indices in IDs).
+// PairSpans is span agreement of annotators A and B (indices in IDs), as
+// counts per label.
 type PairSpans struct {
-	A, B           int
-	Exact, Overlap agree.SpanResult
+	A, B   int
+	Labels []SpanTally
+}
+
+// SpanTally is one label's span counts between two annotators: their
+// spans, and those matched exactly and by overlap.
+type SpanTally struct {
+	Label              string
+	A, B               int
+	ExactA, ExactB     int // matched exactly
+	OverlapA, OverlapB int // matched by overlap
+}
+
+// pairSpans tallies span agreement of two annotators over one unit.
+func pairSpans(a, b int, u []agree.SpanUnit) PairSpans {
+	exact, overlap := agree.SpanF1(u, agree.Exact), agree.SpanF1(u, agree.Overlap)
+	p := PairSpans{A: a, B: b}
+	for _, l := range exact.Labels {
+		e, o := exact.PerLabel[l], overlap.PerLabel[l]
+		p.Labels = append(p.Labels, SpanTally{Label: l, A: e.A, B: e.B, ExactA: e.MatchedA, ExactB: e.MatchedB, OverlapA: o.MatchedA, OverlapB: o.MatchedB})
+	}
+	return p
+}
+
+// spanResults turns summed tallies back into span agreement, exact and by
+// overlap.
+func spanResults(tallies map[string]*SpanTally) (exact, overlap agree.SpanResult) {
+	exact = agree.SpanResult{PerLabel: map[string]agree.SpanScore{}}
+	overlap = agree.SpanResult{PerLabel: map[string]agree.SpanScore{}}
+	for l, t := range tallies {
+		exact.Labels, overlap.Labels = append(exact.Labels, l), append(overlap.Labels, l)
+		exact.PerLabel[l] = agree.SpanScore{A: t.A, B: t.B, MatchedA: t.ExactA, MatchedB: t.ExactB}
+		overlap.PerLabel[l] = agree.SpanScore{A: t.A, B: t.B, MatchedA: t.OverlapA, MatchedB: t.OverlapB}
+	}
+	return agree.MergeSpanResults(agree.Exact, exact), agree.MergeSpanResults(agree.Overlap, overlap)
 }
 
 // TokenPattern is N tokens that the annotators labelled Labels (one per
@@ -88,8 +122,7 @@ func (s *Set) DocStat(d int, m *Matched, items []Item, ids []int64) DocStat {
 		for a := 0; a < len(cols); a++ {
 			for b := a + 1; b < len(cols); b++ {
 				u := []agree.SpanUnit{{A: pick(doc, cols[a]), B: pick(doc, cols[b])}}
-				st.Spans[layer] = append(st.Spans[layer], PairSpans{A: a, B: b,
-					Exact: agree.SpanF1(u, agree.Exact), Overlap: agree.SpanF1(u, agree.Overlap)})
+				st.Spans[layer] = append(st.Spans[layer], pairSpans(a, b, u))
 			}
 		}
 	}
@@ -165,9 +198,23 @@ func ReportFromStats(sch *schema.Schema, annotators []string, ids []int64, stats
 	}
 	rep := &Report{Documents: len(stats)}
 	docs := make([]int, k)
-	var items []Item
-	type pairAcc struct{ exact, overlap []agree.SpanResult }
-	pairs := [2]map[[2]int]*pairAcc{{}, {}}
+	// Items by task, their values in two backing arrays: a project has
+	// hundreds of thousands of them.
+	perTask := map[string]int{}
+	total := 0
+	for _, st := range stats {
+		for _, si := range st.Items {
+			perTask[si.Task]++
+			total++
+		}
+	}
+	byTask := make(map[string][]Item, len(perTask))
+	for t, n := range perTask {
+		byTask[t] = make([]Item, 0, n)
+	}
+	values := make([]string, total*k)
+	towards := make([]int, total*k)
+	pairs := [2]map[[2]int]map[string]*SpanTally{{}, {}}
 	hists := [2]map[string]*TokenPattern{{}, {}}
 	var spanDocs int
 	speakers := SpeakerReport{}
@@ -182,24 +229,29 @@ func ReportFromStats(sch *schema.Schema, annotators []string, ids []int64, stats
 			docs[c]++
 		}
 		for _, si := range st.Items {
-			it := Item{Doc: d, Task: si.Task, Values: make([]string, k), TowardsDiffer: si.TowardsDiffer,
+			it := Item{Doc: d, Task: si.Task, Values: values[:k:k], TowardsDiffer: si.TowardsDiffer,
 				NotShared: si.NotShared, GoldTowards: -1}
+			values = values[k:]
 			if si.Towards != nil {
-				it.Towards = make([]int, k)
+				it.Towards = towards[:k:k]
 				for i := range it.Towards {
 					it.Towards[i] = -1
 				}
 			}
+			towards = towards[k:]
 			for j, c := range cols {
 				it.Values[c] = si.Values[j]
 				if si.Towards != nil {
 					it.Towards[c] = si.Towards[j]
 				}
 			}
-			items = append(items, it)
+			byTask[si.Task] = append(byTask[si.Task], it)
 		}
 		if len(cols) >= 2 {
 			spanDocs++
+		}
+		if !o.Spans {
+			continue
 		}
 		for layer := range st.Spans {
 			for _, p := range st.Spans[layer] {
@@ -209,10 +261,19 @@ func ReportFromStats(sch *schema.Schema, annotators []string, ids []int64, stats
 				}
 				acc := pairs[layer][[2]int{a, b}]
 				if acc == nil {
-					acc = &pairAcc{}
+					acc = map[string]*SpanTally{}
 					pairs[layer][[2]int{a, b}] = acc
 				}
-				acc.exact, acc.overlap = append(acc.exact, p.Exact), append(acc.overlap, p.Overlap)
+				for _, t := range p.Labels {
+					sum := acc[t.Label]
+					if sum == nil {
+						sum = &SpanTally{Label: t.Label}
+						acc[t.Label] = sum
+					}
+					sum.A, sum.B = sum.A+t.A, sum.B+t.B
+					sum.ExactA, sum.ExactB = sum.ExactA+t.ExactA, sum.ExactB+t.ExactB
+					sum.OverlapA, sum.OverlapB = sum.OverlapA+t.OverlapA, sum.OverlapB+t.OverlapB
+				}
 			}
 			for _, tp := range st.Tokens[layer] {
 				labels := make([]string, k)
@@ -244,13 +305,9 @@ func ReportFromStats(sch *schema.Schema, annotators []string, ids []int64, stats
 		}
 		want[t] = true
 	}
-	byTask := map[string][]Item{}
-	for _, it := range items {
-		byTask[it.Task] = append(byTask[it.Task], it)
-	}
 	dis := map[string]int{}
-	for _, d := range set.Disagreements(items) {
-		dis[d.Task]++
+	for t, items := range byTask {
+		dis[t] = len(set.Disagreements(items))
 	}
 	for _, task := range sch.Tasks {
 		if len(want) > 0 && !want[task.Name] {
@@ -276,7 +333,7 @@ func ReportFromStats(sch *schema.Schema, annotators []string, ids []int64, stats
 				if acc == nil {
 					continue
 				}
-				e, o := agree.MergeSpanResults(agree.Exact, acc.exact...), agree.MergeSpanResults(agree.Overlap, acc.overlap...)
+				e, o := spanResults(acc)
 				exacts, overlaps = append(exacts, e), append(overlaps, o)
 				out.Pairs = append(out.Pairs, SpanPairF1{A: annotators[a], B: annotators[b], ExactF1: Num(e.Micro.F1), OverlapF1: Num(o.Micro.F1)})
 			}
