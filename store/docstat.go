@@ -1,10 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/binary"
 	"fmt"
+	"runtime"
 	"sort"
 	"strconv"
 
@@ -50,19 +52,8 @@ func (db *DB) AgreementStats(ctx context.Context) ([]review.DocStat, []Annotator
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("agreement: %w", err)
 	}
-	stored := make(map[int64]review.DocStat, len(docs))
-	dec := &statReader{}
-	if err := db.eachRow(ctx, "SELECT doc_id, data FROM doc_stats", func(r *sql.Rows) error {
-		var doc int64
-		var data sql.RawBytes
-		if err := r.Scan(&doc, &data); err != nil {
-			return err
-		}
-		if st, err := dec.decode(data); err == nil {
-			stored[doc] = st
-		}
-		return nil
-	}); err != nil {
+	stored, err := db.readDocStats(ctx, len(docs))
+	if err != nil {
 		return nil, nil, nil, fmt.Errorf("agreement: %w", err)
 	}
 	var missing []int64
@@ -317,15 +308,20 @@ func (d *statReader) decode(data []byte) (review.DocStat, error) {
 	}
 	k := len(st.IDs)
 	st.Items = make([]review.StatItem, d.count())
+	values := make([]string, len(st.Items)*k) // one backing array for the stat
+	var towards []int
 	for i := range st.Items {
 		it := &st.Items[i]
 		it.Task = d.ref()
-		it.Values = make([]string, k)
+		it.Values, values = values[:k:k], values[k:]
 		for j := range it.Values {
 			it.Values[j] = d.ref()
 		}
 		if d.byte1() == 1 {
-			it.Towards = make([]int, k)
+			if len(towards) < k {
+				towards = make([]int, k*(len(st.Items)-i))
+			}
+			it.Towards, towards = towards[:k:k], towards[k:]
 			for j := range it.Towards {
 				it.Towards[j] = int(d.varint())
 			}
@@ -365,4 +361,54 @@ func (d *statReader) decode(data []byte) (review.DocStat, error) {
 		return review.DocStat{}, errDigest
 	}
 	return st, nil
+}
+
+// readDocStats decodes every stored document stat (two workers decode
+// while SQLite reads on); a stat that does not decode is left out.
+func (db *DB) readDocStats(ctx context.Context, hint int) (map[int64]review.DocStat, error) {
+	type row struct {
+		doc  int64
+		data []byte
+	}
+	const batch = 256
+	work := make(chan []row, 4)
+	results := make(chan map[int64]review.DocStat, 2)
+	workers := max(1, min(2, runtime.GOMAXPROCS(0)))
+	for range workers {
+		go func() {
+			dec := &statReader{}
+			out := make(map[int64]review.DocStat, hint/workers+1)
+			for rows := range work {
+				for _, r := range rows {
+					if st, err := dec.decode(r.data); err == nil {
+						out[r.doc] = st
+					}
+				}
+			}
+			results <- out
+		}()
+	}
+	pending := make([]row, 0, batch)
+	err := db.eachRow(ctx, "SELECT doc_id, data FROM doc_stats", func(r *sql.Rows) error {
+		var doc int64
+		var data sql.RawBytes
+		if err := r.Scan(&doc, &data); err != nil {
+			return err
+		}
+		pending = append(pending, row{doc, bytes.Clone(data)})
+		if len(pending) == batch {
+			work <- pending
+			pending = make([]row, 0, batch)
+		}
+		return nil
+	})
+	work <- pending
+	close(work)
+	stored := make(map[int64]review.DocStat, hint)
+	for range workers {
+		for d, st := range <-results {
+			stored[d] = st
+		}
+	}
+	return stored, err
 }

@@ -254,49 +254,12 @@ type Disagreement struct {
 // furthest apart first: by distance, then by the number of distinct
 // values, then in document and text order.
 func (s *Set) Disagreements(items []Item) []Disagreement {
-	tasks := map[string]schema.Task{}
-	positions := map[string]map[string]int{} // task → label → position
-	for _, t := range s.Schema.Tasks {
-		tasks[t.Name] = t
-		positions[t.Name] = map[string]int{}
-		for i, l := range t.Labels {
-			positions[t.Name][l.Value] = i
-		}
-	}
+	g := s.gauge()
 	var out []Disagreement
-	distinct := map[string]bool{}
-	for _, it := range items {
-		if it.Valued() < 2 {
-			continue
+	for i := range items {
+		if distance, distinct, ok := g.measure(&items[i]); ok {
+			out = append(out, Disagreement{Item: items[i], Distance: distance, Distinct: distinct})
 		}
-		task, pos := tasks[it.Task], positions[it.Task]
-		clear(distinct)
-		lo, hi := len(task.Labels), -1
-		for _, v := range it.Values {
-			if v == "" {
-				continue
-			}
-			distinct[v] = true
-			if p, ok := pos[v]; ok {
-				lo, hi = min(lo, p), max(hi, p)
-			}
-		}
-		if len(distinct) < 2 && !it.TowardsDiffer {
-			continue
-		}
-		d := Disagreement{Item: it, Distinct: len(distinct)}
-		switch {
-		case len(distinct) < 2: // same stance, different targets
-			d.Distance, d.Distinct = 1, 2
-		case task.Ordinal && len(task.Labels) > 1 && hi >= lo:
-			d.Distance = float64(hi-lo) / float64(len(task.Labels)-1)
-		default:
-			d.Distance = 1
-		}
-		if it.TowardsDiffer {
-			d.Distance = 1
-		}
-		out = append(out, d)
 	}
 	sort.SliceStable(out, func(a, b int) bool {
 		if out[a].Distance != out[b].Distance {
@@ -305,6 +268,70 @@ func (s *Set) Disagreements(items []Item) []Disagreement {
 		return out[a].Distinct > out[b].Distinct
 	})
 	return out
+}
+
+// CountDisagreements is len(s.Disagreements(items)), without listing them.
+func (s *Set) CountDisagreements(items []Item) int {
+	g := s.gauge()
+	n := 0
+	for i := range items {
+		if _, _, ok := g.measure(&items[i]); ok {
+			n++
+		}
+	}
+	return n
+}
+
+// gauge measures how far apart an item's values are.
+type gauge struct {
+	tasks     map[string]schema.Task
+	positions map[string]map[string]int // task → label → position
+	distinct  map[string]bool           // scratch
+}
+
+func (s *Set) gauge() *gauge {
+	g := &gauge{tasks: map[string]schema.Task{}, positions: map[string]map[string]int{}, distinct: map[string]bool{}}
+	for _, t := range s.Schema.Tasks {
+		g.tasks[t.Name] = t
+		g.positions[t.Name] = map[string]int{}
+		for i, l := range t.Labels {
+			g.positions[t.Name][l.Value] = i
+		}
+	}
+	return g
+}
+
+// measure reports whether annotators disagree on it, and if so how far
+// apart their values are and how many distinct values they gave (see
+// Disagreement).
+func (g *gauge) measure(it *Item) (distance float64, distinct int, ok bool) {
+	if it.Valued() < 2 {
+		return 0, 0, false
+	}
+	task, pos := g.tasks[it.Task], g.positions[it.Task]
+	clear(g.distinct)
+	lo, hi := len(task.Labels), -1
+	for _, v := range it.Values {
+		if v == "" {
+			continue
+		}
+		g.distinct[v] = true
+		if p, ok := pos[v]; ok {
+			lo, hi = min(lo, p), max(hi, p)
+		}
+	}
+	distinct = len(g.distinct)
+	switch {
+	case distinct < 2 && !it.TowardsDiffer:
+		return 0, 0, false
+	case distinct < 2: // same stance, different targets
+		return 1, 2, true
+	case it.TowardsDiffer:
+		return 1, distinct, true
+	case task.Ordinal && len(task.Labels) > 1 && hi >= lo:
+		return float64(hi-lo) / float64(len(task.Labels)-1), distinct, true
+	}
+	return 1, distinct, true
 }
 
 // slice is text[start:end] in code points, or "" when out of range. It

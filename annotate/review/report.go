@@ -176,6 +176,18 @@ func (s *Set) Report(matches []*Matched, items []Item, disagreements []Disagreem
 			rep.Spans = spanReport(s, matches)
 		}()
 	}
+	tasks, err := taskReports(s, byTask, want, func(task string, _ []Item) int { return dis[task] }, o)
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	rep.Tasks = tasks
+	return rep, nil
+}
+
+// taskReports measures each wanted task (every task when want is empty),
+// all at once; disagreements counts a task's disagreements.
+func taskReports(s *Set, byTask map[string][]Item, want map[string]bool, disagreements func(task string, items []Item) int, o Options) ([]TaskReport, error) {
 	var tasks []schema.Task
 	for _, task := range s.Schema.Tasks {
 		if len(want) == 0 || want[task.Name] {
@@ -184,22 +196,27 @@ func (s *Set) Report(matches []*Matched, items []Item, disagreements []Disagreem
 	}
 	reports := make([]*TaskReport, len(tasks))
 	errs := make([]error, len(tasks))
+	var wg sync.WaitGroup
 	for i, task := range tasks {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			reports[i], errs[i] = taskReport(s, task, byTask[task.Name], o)
+			items := byTask[task.Name]
+			reports[i], errs[i] = taskReport(s, task, items, o)
+			if errs[i] == nil {
+				reports[i].Disagreements = disagreements(task.Name, items)
+			}
 		}()
 	}
 	wg.Wait()
+	out := make([]TaskReport, 0, len(tasks))
 	for i, tr := range reports {
 		if errs[i] != nil {
 			return nil, fmt.Errorf("task %s: %w", tasks[i].Name, errs[i])
 		}
-		tr.Disagreements = dis[tr.Task]
-		rep.Tasks = append(rep.Tasks, *tr)
+		out = append(out, *tr)
 	}
-	return rep, nil
+	return out, nil
 }
 
 // Reliability turns a task's items into reliability data: one unit per

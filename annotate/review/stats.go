@@ -3,6 +3,7 @@ package review
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/slant-annotate/slant/annotate/agree"
 	"github.com/slant-annotate/slant/annotate/schema"
@@ -305,26 +306,30 @@ func ReportFromStats(sch *schema.Schema, annotators []string, ids []int64, stats
 		}
 		want[t] = true
 	}
-	dis := map[string]int{}
-	for t, items := range byTask {
-		dis[t] = len(set.Disagreements(items))
+	// Tasks and span layers are independent: measure them at once.
+	var wg sync.WaitGroup
+	if o.Spans {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rep.Spans = statsSpanReport(annotators, spanDocs, pairs, hists, speakers)
+		}()
 	}
-	for _, task := range sch.Tasks {
-		if len(want) > 0 && !want[task.Name] {
-			continue
-		}
-		tr, err := taskReport(set, task, byTask[task.Name], o)
-		if err != nil {
-			return nil, fmt.Errorf("task %s: %w", task.Name, err)
-		}
-		tr.Disagreements = dis[task.Name]
-		rep.Tasks = append(rep.Tasks, *tr)
+	tasks, err := taskReports(set, byTask, want, func(_ string, items []Item) int { return set.CountDisagreements(items) }, o)
+	wg.Wait()
+	if err != nil {
+		return nil, err
 	}
-	if !o.Spans {
-		return rep, nil
-	}
-	rep.Spans = &SpanReport{}
-	for layer, out := range []*SpanLayerReport{&rep.Spans.Entities, &rep.Spans.Quotes} {
+	rep.Tasks = tasks
+	return rep, nil
+}
+
+// statsSpanReport is the span layers' report from summed tallies.
+func statsSpanReport(annotators []string, spanDocs int, pairs [2]map[[2]int]map[string]*SpanTally,
+	hists [2]map[string]*TokenPattern, speakers SpeakerReport) *SpanReport {
+	k := len(annotators)
+	rep := &SpanReport{}
+	for layer, out := range []*SpanLayerReport{&rep.Entities, &rep.Quotes} {
 		*out = SpanLayerReport{Documents: spanDocs, ExactF1: nan, OverlapF1: nan, TokenAlpha: nan, PerLabel: []LabelF1{}, Pairs: []SpanPairF1{}}
 		var exacts, overlaps []agree.SpanResult
 		for a := 0; a < k; a++ {
@@ -358,6 +363,6 @@ func ReportFromStats(sch *schema.Schema, annotators []string, ids []int64, stats
 	if speakers.Pairs > 0 {
 		speakers.Agreement = Num(float64(speakers.Agreed) / float64(speakers.Pairs))
 	}
-	rep.Spans.Speakers = speakers
-	return rep, nil
+	rep.Speakers = speakers
+	return rep
 }
