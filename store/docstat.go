@@ -29,8 +29,8 @@ type querier interface {
 // aside) finished adds to the agreement report, with the annotators by
 // name: from the stored document stats where they are current, else
 // worked out from the layers (without storing them: this may be a
-// read-only project).
-func (db *DB) AgreementStats(ctx context.Context) ([]review.DocStat, []Annotator, *schema.Schema, error) {
+// read-only project). Without spans, the span layers are left out.
+func (db *DB) AgreementStats(ctx context.Context, spans bool) ([]review.DocStat, []Annotator, *schema.Schema, error) {
 	sch, _, err := db.Schema(ctx)
 	if err != nil {
 		return nil, nil, nil, err
@@ -52,7 +52,7 @@ func (db *DB) AgreementStats(ctx context.Context) ([]review.DocStat, []Annotator
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("agreement: %w", err)
 	}
-	stored, err := db.readDocStats(ctx, len(docs))
+	stored, err := db.readDocStats(ctx, len(docs), spans)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("agreement: %w", err)
 	}
@@ -287,9 +287,11 @@ func encodeDocStat(st review.DocStat) []byte {
 // statReader decodes document stats, interning their strings.
 type statReader struct {
 	digestReader
+	tables map[string][]string // string tables seen, by their bytes
 }
 
-func (d *statReader) decode(data []byte) (review.DocStat, error) {
+// decode reads a document stat; without spans, it skips the span layers.
+func (d *statReader) decode(data []byte, spans bool) (review.DocStat, error) {
 	if d.intern == nil {
 		d.intern = map[string]string{}
 	}
@@ -298,9 +300,35 @@ func (d *statReader) decode(data []byte) (review.DocStat, error) {
 	if d.uvarint() != docStatFormat {
 		return st, errDigest
 	}
-	d.table = d.table[:0]
-	for n := d.count(); n > 0; n-- {
-		d.table = append(d.table, d.str())
+	// Documents share their few strings, usually in the same order: a
+	// table seen before is looked up whole.
+	start := d.b
+	for count := d.count(); count > 0 && d.err == nil; count-- { // skip to its end
+		size := d.uvarint()
+		if size > uint64(len(d.b)) {
+			return st, errDigest
+		}
+		d.b = d.b[size:]
+	}
+	if d.err != nil {
+		return st, errDigest
+	}
+	raw := start[:len(start)-len(d.b)]
+	if t, ok := d.tables[string(raw)]; ok {
+		d.table = t
+	} else {
+		rest := d.b
+		d.b = start
+		table := make([]string, d.count())
+		for i := range table {
+			table[i] = d.str()
+		}
+		d.b = rest
+		if d.tables == nil {
+			d.tables = map[string][]string{}
+		}
+		d.tables[string(raw)] = table
+		d.table = table
 	}
 	st.IDs = make([]int64, d.count())
 	for i := range st.IDs {
@@ -331,24 +359,43 @@ func (d *statReader) decode(data []byte) (review.DocStat, error) {
 	}
 	n := func() int { return int(d.uvarint()) }
 	for layer := range st.Spans {
-		st.Spans[layer] = make([]review.PairSpans, d.count())
-		for i := range st.Spans[layer] {
-			p := &st.Spans[layer][i]
+		pairs := d.count()
+		if spans {
+			st.Spans[layer] = make([]review.PairSpans, pairs)
+		}
+		for i := 0; i < pairs; i++ {
+			var p review.PairSpans
 			p.A, p.B = n(), n()
 			if p.A >= k || p.B >= k {
 				return review.DocStat{}, errDigest
 			}
-			p.Labels = make([]review.SpanTally, d.count())
-			for j := range p.Labels {
-				t := &p.Labels[j]
-				t.Label = d.ref()
+			tallies := d.count()
+			if spans {
+				p.Labels = make([]review.SpanTally, tallies)
+			}
+			for j := 0; j < tallies; j++ {
+				t := review.SpanTally{Label: d.ref()}
 				t.A, t.B, t.ExactA, t.ExactB, t.OverlapA, t.OverlapB = n(), n(), n(), n(), n(), n()
+				if spans {
+					p.Labels[j] = t
+				}
+			}
+			if spans {
+				st.Spans[layer][i] = p
 			}
 		}
-		st.Tokens[layer] = make([]review.TokenPattern, d.count())
+		patterns := d.count()
+		if !spans {
+			for range patterns * (k + 1) {
+				d.uvarint()
+			}
+			continue
+		}
+		st.Tokens[layer] = make([]review.TokenPattern, patterns)
+		labels := make([]string, patterns*k) // one backing array
 		for i := range st.Tokens[layer] {
 			tp := &st.Tokens[layer][i]
-			tp.Labels = make([]string, k)
+			tp.Labels, labels = labels[:k:k], labels[k:]
 			for j := range tp.Labels {
 				tp.Labels[j] = d.ref()
 			}
@@ -365,7 +412,7 @@ func (d *statReader) decode(data []byte) (review.DocStat, error) {
 
 // readDocStats decodes every stored document stat (two workers decode
 // while SQLite reads on); a stat that does not decode is left out.
-func (db *DB) readDocStats(ctx context.Context, hint int) (map[int64]review.DocStat, error) {
+func (db *DB) readDocStats(ctx context.Context, hint int, spans bool) (map[int64]review.DocStat, error) {
 	type row struct {
 		doc  int64
 		data []byte
@@ -380,7 +427,7 @@ func (db *DB) readDocStats(ctx context.Context, hint int) (map[int64]review.DocS
 			out := make(map[int64]review.DocStat, hint/workers+1)
 			for rows := range work {
 				for _, r := range rows {
-					if st, err := dec.decode(r.data); err == nil {
+					if st, err := dec.decode(r.data, spans); err == nil {
 						out[r.doc] = st
 					}
 				}

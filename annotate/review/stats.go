@@ -217,6 +217,8 @@ func ReportFromStats(sch *schema.Schema, annotators []string, ids []int64, stats
 	towards := make([]int, total*k)
 	pairs := [2]map[[2]int]map[string]*SpanTally{{}, {}}
 	hists := [2]map[string]*TokenPattern{{}, {}}
+	spill := [2]map[string]*TokenPattern{{}, {}}
+	tokens := newPatternKeys(k)
 	var spanDocs int
 	speakers := SpeakerReport{}
 	for d, st := range stats {
@@ -277,15 +279,23 @@ func ReportFromStats(sch *schema.Schema, annotators []string, ids []int64, stats
 				}
 			}
 			for _, tp := range st.Tokens[layer] {
-				labels := make([]string, k)
-				for j, c := range cols {
-					labels[c] = tp.Labels[j]
+				hist := hists[layer]
+				key, ok := tokens.key(tp.Labels, cols)
+				if !ok { // past 255 labels: keys by the labels' text
+					hist = spill[layer]
+					labels := make([]string, k)
+					for j, c := range cols {
+						labels[c] = tp.Labels[j]
+					}
+					key = strings.Join(labels, "\x00")
 				}
-				key := strings.Join(labels, "\x00")
-				h := hists[layer][key]
+				h := hist[key]
 				if h == nil {
-					h = &TokenPattern{Labels: labels}
-					hists[layer][key] = h
+					h = &TokenPattern{Labels: make([]string, k)}
+					for j, c := range cols {
+						h.Labels[c] = tp.Labels[j]
+					}
+					hist[key] = h
 				}
 				h.N += tp.N
 			}
@@ -312,6 +322,11 @@ func ReportFromStats(sch *schema.Schema, annotators []string, ids []int64, stats
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			for layer := range spill {
+				for key, h := range spill[layer] {
+					hists[layer]["\xff"+key] = h // longer than any short key
+				}
+			}
 			rep.Spans = statsSpanReport(annotators, spanDocs, pairs, hists, speakers)
 		}()
 	}
@@ -365,4 +380,33 @@ func statsSpanReport(annotators []string, spanDocs int, pairs [2]map[[2]int]map[
 	}
 	rep.Speakers = speakers
 	return rep
+}
+
+// patternKeys makes short map keys for token label patterns: each label a
+// byte, in the report's annotator order (0 where an annotator has none).
+type patternKeys struct {
+	labels map[string]byte
+	buf    []byte
+}
+
+func newPatternKeys(k int) *patternKeys {
+	return &patternKeys{labels: map[string]byte{}, buf: make([]byte, k)}
+}
+
+// key is the key of a document's pattern whose labels are for the
+// report's annotators cols; ok is false past 255 distinct labels.
+func (p *patternKeys) key(labels []string, cols []int) (string, bool) {
+	clear(p.buf)
+	for j, c := range cols {
+		b, ok := p.labels[labels[j]]
+		if !ok {
+			if len(p.labels) == 255 {
+				return "", false
+			}
+			b = byte(len(p.labels) + 1)
+			p.labels[labels[j]] = b
+		}
+		p.buf[c] = b
+	}
+	return string(p.buf), true
 }
