@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -48,18 +49,33 @@ func (db *DB) AgreementStats(ctx context.Context, spans bool) ([]review.DocStat,
 			anns = append(anns, a)
 		}
 	}
-	docs, err := queryIDs(ctx, db.sql, "SELECT DISTINCT doc_id FROM doc_status WHERE status = 'done' AND annotator_id != ? ORDER BY doc_id", goldID)
+	var finished int
+	if err := db.sql.QueryRowContext(ctx, "SELECT count(DISTINCT doc_id) FROM doc_status WHERE status = 'done' AND annotator_id != ?",
+		goldID).Scan(&finished); err != nil {
+		return nil, nil, nil, fmt.Errorf("agreement: %w", err)
+	}
+	stored, err := db.readDocStats(ctx, finished, spans)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("agreement: %w", err)
 	}
-	stored, err := db.readDocStats(ctx, len(docs), spans)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("agreement: %w", err)
-	}
-	var missing []int64
-	for _, d := range docs {
-		if _, ok := stored[d]; !ok {
-			missing = append(missing, d)
+	// A stored stat is always of a finished document (triggers drop it
+	// with any change of status), so as many stats as finished documents
+	// means every one is there.
+	var docs, missing []int64
+	if len(stored) == finished {
+		for d := range stored {
+			docs = append(docs, d)
+		}
+		slices.Sort(docs)
+	} else {
+		docs, err = queryIDs(ctx, db.sql, "SELECT DISTINCT doc_id FROM doc_status WHERE status = 'done' AND annotator_id != ? ORDER BY doc_id", goldID)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("agreement: %w", err)
+		}
+		for _, d := range docs {
+			if _, ok := stored[d]; !ok {
+				missing = append(missing, d)
+			}
 		}
 	}
 	if len(missing) > 0 {
