@@ -216,6 +216,7 @@ const (
 	unitTarget = 1
 	unitQuote  = 2
 	unitOther  = 3 // kept as a string
+	unitNone   = 4 // no unit (document stats: an annotator without it)
 )
 
 // encodeDigest writes a layer (without its status) and its token runs.

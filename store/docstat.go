@@ -18,7 +18,7 @@ import (
 
 // docStatFormat is the document stat encoding's version; a stat of
 // another version is treated as missing.
-const docStatFormat = 2
+const docStatFormat = 3
 
 // querier runs queries on the database or inside a transaction.
 type querier interface {
@@ -104,7 +104,7 @@ func docStats(ctx context.Context, q querier, docs []int64, sch *schema.Schema, 
 	var rowsNeeded []int64
 	type docLayers struct {
 		ids    []int64
-		layers []*annotate.Layer
+		layers []*annotate.Layer // the annotators', then gold's (or nil)
 		runs   []*review.TokenRuns
 	}
 	byDoc := map[int64]*docLayers{}
@@ -117,10 +117,22 @@ func docStats(ctx context.Context, q querier, docs []int64, sch *schema.Schema, 
 		if len(ids) == 0 {
 			continue
 		}
-		dl := &docLayers{ids: ids, layers: make([]*annotate.Layer, len(ids)), runs: make([]*review.TokenRuns, len(ids))}
+		dl := &docLayers{ids: ids, layers: make([]*annotate.Layer, len(ids)+1), runs: make([]*review.TokenRuns, len(ids)+1)}
 		byDoc[doc] = dl
 		fromRows := false
-		for i, id := range ids {
+		// Gold's layer, where a reviewer decided something (gold then has
+		// a status), is the last.
+		layerIDs := ids
+		var goldStatus int
+		if goldID >= 0 {
+			if err := q.QueryRowContext(ctx, "SELECT count(*) FROM doc_status WHERE doc_id = ? AND annotator_id = ?", doc, goldID).Scan(&goldStatus); err != nil {
+				return nil, err
+			}
+		}
+		if goldStatus > 0 {
+			layerIDs = append(append([]int64(nil), ids...), goldID)
+		}
+		for i, id := range layerIDs {
 			l := &annotate.Layer{DocID: doc, AnnotatorID: id, Labels: map[annotate.LabelKey]annotate.LabelValue{}, Status: annotate.StatusDone}
 			dl.layers[i] = l
 			var data []byte
@@ -155,14 +167,10 @@ func docStats(ctx context.Context, q querier, docs []int64, sch *schema.Schema, 
 		for i, id := range dl.ids {
 			names[i] = strconv.FormatInt(id, 10)
 		}
-		d := review.Doc{ID: doc, Layers: append(dl.layers, nil), Runs: append(dl.runs, nil)}
-		for _, r := range dl.runs {
-			if r == nil {
-				if err := q.QueryRowContext(ctx, "SELECT text FROM documents WHERE id = ?", doc).Scan(&d.Text); err != nil {
-					return nil, err
-				}
-				break
-			}
+		// The text names quotes (and tokenises layers read from rows).
+		d := review.Doc{ID: doc, Layers: dl.layers, Runs: dl.runs}
+		if err := q.QueryRowContext(ctx, "SELECT text FROM documents WHERE id = ?", doc).Scan(&d.Text); err != nil {
+			return nil, err
 		}
 		set := &review.Set{Schema: sch, Annotators: names, Gold: true, Docs: []review.Doc{d}}
 		matches := set.Matches()
@@ -243,6 +251,10 @@ func encodeDocStat(st review.DocStat) []byte {
 		}
 		unum(uint64(i))
 	}
+	raw := func(s string) {
+		unum(uint64(len(s)))
+		body = append(body, s...)
+	}
 	flag := func(b bool) {
 		if b {
 			body = append(body, 1)
@@ -250,6 +262,7 @@ func encodeDocStat(st review.DocStat) []byte {
 			body = append(body, 0)
 		}
 	}
+	num(st.DocID)
 	unum(uint64(len(st.IDs)))
 	for _, id := range st.IDs {
 		num(id)
@@ -260,6 +273,33 @@ func encodeDocStat(st review.DocStat) []byte {
 		for _, v := range it.Values {
 			ref(v)
 		}
+		ref(string(it.Scope))
+		for j := 0; j <= len(st.IDs); j++ {
+			r := ""
+			if j < len(it.Refs) {
+				r = it.Refs[j]
+			}
+			switch scope, id, ok := annotate.ParseUnit(r); {
+			case r == "":
+				body = append(body, unitNone)
+			case ok && scope == "document":
+				body = append(body, unitDoc)
+			case ok && scope == "target" && annotate.TargetUnit(id) == r:
+				body = append(body, unitTarget)
+				num(id)
+			case ok && scope == "quote" && annotate.QuoteUnit(id) == r:
+				body = append(body, unitQuote)
+				num(id)
+			default:
+				body = append(body, unitOther)
+				raw(r)
+			}
+		}
+		raw(it.Name) // names are the document's own: not worth a table entry
+		num(int64(it.Start))
+		num(int64(it.End))
+		ref(it.Gold)
+		num(int64(it.GoldTowards))
 		flag(it.Towards != nil)
 		for _, t := range it.Towards {
 			num(int64(t))
@@ -346,6 +386,7 @@ func (d *statReader) decode(data []byte, spans bool) (review.DocStat, error) {
 		d.tables[string(raw)] = table
 		d.table = table
 	}
+	st.DocID = d.varint()
 	st.IDs = make([]int64, d.count())
 	for i := range st.IDs {
 		st.IDs[i] = d.varint()
@@ -353,6 +394,7 @@ func (d *statReader) decode(data []byte, spans bool) (review.DocStat, error) {
 	k := len(st.IDs)
 	st.Items = make([]review.StatItem, d.count())
 	values := make([]string, len(st.Items)*k) // one backing array for the stat
+	refs := make([]string, len(st.Items)*(k+1))
 	var towards []int
 	for i := range st.Items {
 		it := &st.Items[i]
@@ -361,6 +403,25 @@ func (d *statReader) decode(data []byte, spans bool) (review.DocStat, error) {
 		for j := range it.Values {
 			it.Values[j] = d.ref()
 		}
+		it.Scope = schema.Scope(d.ref())
+		it.Refs, refs = refs[:k+1:k+1], refs[k+1:]
+		for j := range it.Refs {
+			switch d.byte1() {
+			case unitNone:
+			case unitDoc:
+				it.Refs[j] = annotate.UnitDocument
+			case unitTarget:
+				it.Refs[j] = annotate.TargetUnit(d.varint())
+			case unitQuote:
+				it.Refs[j] = annotate.QuoteUnit(d.varint())
+			default:
+				it.Refs[j] = d.raw()
+			}
+		}
+		it.Name = d.raw()
+		it.Start, it.End = int(d.varint()), int(d.varint())
+		it.Gold = d.ref()
+		it.GoldTowards = int(d.varint())
 		if d.byte1() == 1 {
 			if len(towards) < k {
 				towards = make([]int, k*(len(st.Items)-i))
@@ -474,4 +535,81 @@ func (db *DB) readDocStats(ctx context.Context, hint int, spans bool) (map[int64
 		}
 	}
 	return stored, err
+}
+
+// ReviewDoc loads one document as ReviewSet would (done layers of anns,
+// in their order, then gold's), for a review that reads documents only
+// when it opens them.
+func (db *DB) ReviewDoc(ctx context.Context, docID int64, anns []Annotator) (review.Doc, error) {
+	doc := review.Doc{ID: docID, Layers: make([]*annotate.Layer, len(anns)+1), Runs: make([]*review.TokenRuns, len(anns)+1)}
+	if err := db.sql.QueryRowContext(ctx, "SELECT title, text FROM documents WHERE id = ?", docID).Scan(&doc.Title, &doc.Text); err != nil {
+		return doc, fmt.Errorf("document %d: %w", docID, err)
+	}
+	col := map[int64]int{}
+	for i, a := range anns {
+		col[a.ID] = i
+	}
+	gold, err := db.FindAnnotator(ctx, annotate.GoldAnnotator)
+	hasGold := err == nil
+	if hasGold {
+		col[gold.ID] = len(anns)
+	}
+	rows, err := db.sql.QueryContext(ctx, "SELECT annotator_id, status FROM doc_status WHERE doc_id = ?", docID)
+	if err != nil {
+		return doc, err
+	}
+	byAnn := map[int64]*annotate.Layer{}
+	for rows.Next() {
+		var ann int64
+		var status string
+		if err := rows.Scan(&ann, &status); err != nil {
+			rows.Close()
+			return doc, err
+		}
+		c, ok := col[ann]
+		if !ok || (c < len(anns) && status != annotate.StatusDone) {
+			continue
+		}
+		l := &annotate.Layer{DocID: docID, AnnotatorID: ann, Labels: map[annotate.LabelKey]annotate.LabelValue{}, Status: status}
+		doc.Layers[c] = l
+		byAnn[ann] = l
+	}
+	rows.Close()
+	dr := newDigestReader()
+	fromRows := map[docAnn]*annotate.Layer{}
+	for ann, l := range byAnn {
+		var data []byte
+		err := db.sql.QueryRowContext(ctx, "SELECT data FROM layer_digests WHERE doc_id = ? AND annotator_id = ?", docID, ann).Scan(&data)
+		if err == nil {
+			if runs, err := dr.decode(data, l); err == nil {
+				doc.Runs[col[ann]] = runs
+				continue
+			}
+			*l = annotate.Layer{DocID: docID, AnnotatorID: ann, Labels: map[annotate.LabelKey]annotate.LabelValue{}, Status: l.Status}
+		} else if err != sql.ErrNoRows {
+			return doc, err
+		}
+		fromRows[docAnn{docID, ann}] = l
+	}
+	if len(fromRows) > 0 {
+		if err := loadLayerRows(ctx, db.sql, []int64{docID}, func(d, ann int64) *annotate.Layer { return fromRows[docAnn{d, ann}] }); err != nil {
+			return doc, err
+		}
+	}
+	return doc, nil
+}
+
+// Titles returns every document's title by id.
+func (db *DB) Titles(ctx context.Context) (map[int64]string, error) {
+	out := map[int64]string{}
+	err := db.eachRow(ctx, "SELECT id, title FROM documents", func(r *sql.Rows) error {
+		var id int64
+		var title string
+		if err := r.Scan(&id, &title); err != nil {
+			return err
+		}
+		out[id] = title
+		return nil
+	})
+	return out, err
 }

@@ -78,6 +78,9 @@ func (m *merger) merge(src *mergeSource) (MergeStats, error) {
 			WHERE p.action IN (1, 2) AND p.hdoc = layer_digests.doc_id AND p.hann = layer_digests.annotator_id)`); err != nil {
 			return st, err
 		}
+		if _, err := m.exec(`DELETE FROM main.doc_stats WHERE doc_id IN (SELECT hdoc FROM m_pair WHERE action IN (1, 2))`); err != nil {
+			return st, err
+		}
 	}
 	m.begin("finish")
 	if !st.Changed() {

@@ -16,6 +16,7 @@ import (
 // gives; the store keeps one per document so that agreement need not read
 // every layer.
 type DocStat struct {
+	DocID int64
 	// IDs are the annotators who count on the document (the store's ids),
 	// in the set's order; values and pairs below index them.
 	IDs   []int64
@@ -36,6 +37,14 @@ type StatItem struct {
 	Towards       []int    // stance tasks: the matched target, -1 none
 	TowardsDiffer bool
 	NotShared     bool
+	// The unit, as the review lists it: Refs has one key per annotator of
+	// the DocStat, then gold's.
+	Scope       schema.Scope
+	Refs        []string
+	Name        string
+	Start, End  int
+	Gold        string
+	GoldTowards int
 }
 
 // PairSpans is span agreement of annotators A and B (indices in IDs), as
@@ -90,7 +99,7 @@ func (s *Set) DocStat(d int, m *Matched, items []Item, ids []int64) DocStat {
 	doc := &s.Docs[d]
 	k := len(s.Annotators)
 	var cols []int
-	st := DocStat{}
+	st := DocStat{DocID: doc.ID}
 	for i := 0; i < k; i++ {
 		if doc.Layers[i] != nil {
 			cols = append(cols, i)
@@ -101,15 +110,21 @@ func (s *Set) DocStat(d int, m *Matched, items []Item, ids []int64) DocStat {
 		if it.Doc != d {
 			continue
 		}
-		si := StatItem{Task: it.Task, TowardsDiffer: it.TowardsDiffer, NotShared: it.NotShared, Values: make([]string, len(cols))}
+		si := StatItem{Task: it.Task, TowardsDiffer: it.TowardsDiffer, NotShared: it.NotShared, Values: make([]string, len(cols)),
+			Scope: it.Unit.Scope, Refs: make([]string, len(cols)+1), Name: it.Unit.Name, Start: it.Unit.Start, End: it.Unit.End,
+			Gold: it.Gold, GoldTowards: it.GoldTowards}
 		if it.Towards != nil {
 			si.Towards = make([]int, len(cols))
 		}
 		for j, c := range cols {
 			si.Values[j] = it.Values[c]
+			si.Refs[j] = it.Unit.Refs[c]
 			if it.Towards != nil {
 				si.Towards[j] = it.Towards[c]
 			}
+		}
+		if len(it.Unit.Refs) > k {
+			si.Refs[len(cols)] = it.Unit.Refs[k]
 		}
 		st.Items = append(st.Items, si)
 	}
@@ -199,22 +214,26 @@ func ReportFromStats(sch *schema.Schema, annotators []string, ids []int64, stats
 	}
 	rep := &Report{Documents: len(stats)}
 	docs := make([]int, k)
-	// Items by task, their values in two backing arrays: a project has
-	// hundreds of thousands of them.
-	perTask := map[string]int{}
-	total := 0
-	for _, st := range stats {
-		for _, si := range st.Items {
-			perTask[si.Task]++
-			total++
+	items, err := ItemsFromStats(stats, ids)
+	if err != nil {
+		return nil, err
+	}
+	byTask := map[string][]Item{}
+	for _, t := range sch.Tasks {
+		byTask[t.Name] = nil
+	}
+	{
+		counts := map[string]int{}
+		for i := range items {
+			counts[items[i].Task]++
+		}
+		for t, n := range counts {
+			byTask[t] = make([]Item, 0, n)
+		}
+		for i := range items {
+			byTask[items[i].Task] = append(byTask[items[i].Task], items[i])
 		}
 	}
-	byTask := make(map[string][]Item, len(perTask))
-	for t, n := range perTask {
-		byTask[t] = make([]Item, 0, n)
-	}
-	values := make([]string, total*k)
-	towards := make([]int, total*k)
 	pairs := [2]map[[2]int]map[string]*SpanTally{{}, {}}
 	hists := [2]map[string]*TokenPattern{{}, {}}
 	spill := [2]map[string]*TokenPattern{{}, {}}
@@ -230,25 +249,6 @@ func ReportFromStats(sch *schema.Schema, annotators []string, ids []int64, stats
 			}
 			cols[j] = c
 			docs[c]++
-		}
-		for _, si := range st.Items {
-			it := Item{Doc: d, Task: si.Task, Values: values[:k:k], TowardsDiffer: si.TowardsDiffer,
-				NotShared: si.NotShared, GoldTowards: -1}
-			values = values[k:]
-			if si.Towards != nil {
-				it.Towards = towards[:k:k]
-				for i := range it.Towards {
-					it.Towards[i] = -1
-				}
-			}
-			towards = towards[k:]
-			for j, c := range cols {
-				it.Values[c] = si.Values[j]
-				if si.Towards != nil {
-					it.Towards[c] = si.Towards[j]
-				}
-			}
-			byTask[si.Task] = append(byTask[si.Task], it)
 		}
 		if len(cols) >= 2 {
 			spanDocs++
@@ -409,4 +409,63 @@ func (p *patternKeys) key(labels []string, cols []int) (string, bool) {
 		p.buf[c] = b
 	}
 	return string(p.buf), true
+}
+
+// ItemsFromStats lists the units of documents' stats, document by
+// document (Item.Doc is the index in stats), with values in the order of
+// ids (the report's annotators) and gold's unit key last in Unit.Refs.
+func ItemsFromStats(stats []DocStat, ids []int64) ([]Item, error) {
+	k := len(ids)
+	col := map[int64]int{}
+	for i, id := range ids {
+		col[id] = i
+	}
+	total := 0
+	for _, st := range stats {
+		total += len(st.Items)
+	}
+	items := make([]Item, 0, total)
+	// Values, targets and unit keys in three backing arrays: a project has
+	// hundreds of thousands of units.
+	values := make([]string, total*k)
+	towards := make([]int, total*k)
+	refs := make([]string, total*(k+1))
+	cols := make([]int, 0, k)
+	for d, st := range stats {
+		cols = cols[:0]
+		for _, id := range st.IDs {
+			c, ok := col[id]
+			if !ok {
+				return nil, fmt.Errorf("document %d: annotator %d is not among the annotators", st.DocID, id)
+			}
+			cols = append(cols, c)
+		}
+		for _, si := range st.Items {
+			it := Item{Doc: d, DocID: st.DocID, Task: si.Task, Values: values[:k:k], TowardsDiffer: si.TowardsDiffer,
+				NotShared: si.NotShared, Gold: si.Gold, GoldTowards: si.GoldTowards,
+				Unit: Unit{Scope: si.Scope, Refs: refs[: k+1 : k+1], Name: si.Name, Start: si.Start, End: si.End}}
+			values, refs = values[k:], refs[k+1:]
+			if si.Towards != nil {
+				it.Towards = towards[:k:k]
+				for i := range it.Towards {
+					it.Towards[i] = -1
+				}
+			}
+			towards = towards[k:]
+			for j, c := range cols {
+				it.Values[c] = si.Values[j]
+				if j < len(si.Refs) {
+					it.Unit.Refs[c] = si.Refs[j]
+				}
+				if si.Towards != nil {
+					it.Towards[c] = si.Towards[j]
+				}
+			}
+			if len(si.Refs) > len(cols) {
+				it.Unit.Refs[k] = si.Refs[len(cols)]
+			}
+			items = append(items, it)
+		}
+	}
+	return items, nil
 }

@@ -26,6 +26,8 @@ type Review struct {
 	// itemsOf and disagreementsOf index Items and Disagreements by
 	// document, so that a decision touches only its document's.
 	itemsOf, disagreementsOf map[int][]int
+	anns                     []store.Annotator // Set.Annotators'
+	loaded                   []bool            // whose layers are read
 }
 
 // ErrNoMajority is returned when no value has more votes than the others.
@@ -44,20 +46,16 @@ func OpenReview(ctx context.Context, db *store.DB, reviewer string, o AgreementO
 	if _, err := db.RefreshDigests(ctx); err != nil {
 		return nil, err
 	}
-	set, anns, err := db.ReviewSet(ctx, store.ReviewOptions{Annotators: o.Annotators,
-		IncludeInProgress: o.IncludeInProgress, Text: true})
+	r := &Review{db: db, Reviewer: rev}
+	if o.Annotators == nil && !o.IncludeInProgress {
+		err = r.openFromStats(ctx, o)
+	} else {
+		err = r.openFromLayers(ctx, o)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("review: %w", err)
 	}
-	r := &Review{db: db, Reviewer: rev, Set: set}
-	r.Matches = set.Matches()
-	r.Items = set.Items(r.Matches)
-	r.Disagreements = set.Disagreements(r.Items)
-	r.Report, err = set.Report(r.Matches, r.Items, r.Disagreements, review.Options{Tasks: o.Tasks, Bootstrap: o.Bootstrap, Seed: o.Seed})
-	if err != nil {
-		return nil, fmt.Errorf("review: %w", err)
-	}
-	markBlind(r.Report, anns)
+	markBlind(r.Report, r.anns)
 	if len(o.Tasks) > 0 {
 		want := map[string]bool{}
 		for _, t := range o.Tasks {
@@ -86,6 +84,73 @@ func OpenReview(ctx context.Context, db *store.DB, reviewer string, o AgreementO
 		r.disagreementsOf[d.Doc] = append(r.disagreementsOf[d.Doc], i)
 	}
 	return r, nil
+}
+
+// openFromLayers loads every document's layers and matches them.
+func (r *Review) openFromLayers(ctx context.Context, o AgreementOptions) error {
+	set, anns, err := r.db.ReviewSet(ctx, store.ReviewOptions{Annotators: o.Annotators,
+		IncludeInProgress: o.IncludeInProgress, Text: true})
+	if err != nil {
+		return err
+	}
+	r.Set, r.anns = set, anns
+	r.Matches = set.Matches()
+	r.loaded = make([]bool, len(set.Docs))
+	for d := range r.loaded {
+		r.loaded[d] = true
+	}
+	r.Items = set.Items(r.Matches)
+	r.Disagreements = set.Disagreements(r.Items)
+	r.Report, err = set.Report(r.Matches, r.Items, r.Disagreements, review.Options{Tasks: o.Tasks, Bootstrap: o.Bootstrap, Seed: o.Seed})
+	return err
+}
+
+// openFromStats lists the units from the documents' stats (everyone's
+// finished work) and reads a document's layers only when it is opened or
+// decided (see load).
+func (r *Review) openFromStats(ctx context.Context, o AgreementOptions) error {
+	stats, anns, sch, err := r.db.AgreementStats(ctx, false)
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(anns))
+	ids := make([]int64, len(anns))
+	for i, a := range anns {
+		names[i], ids[i] = a.Name, a.ID
+	}
+	titles, err := r.db.Titles(ctx)
+	if err != nil {
+		return err
+	}
+	set := &review.Set{Schema: sch, Annotators: names, Gold: true, Docs: make([]review.Doc, len(stats))}
+	for d, st := range stats {
+		set.Docs[d] = review.Doc{ID: st.DocID, Title: titles[st.DocID], Layers: make([]*annotate.Layer, len(anns)+1)}
+	}
+	r.Set, r.anns = set, anns
+	r.Matches = make([]*review.Matched, len(stats))
+	r.loaded = make([]bool, len(stats))
+	if r.Items, err = review.ItemsFromStats(stats, ids); err != nil {
+		return err
+	}
+	r.Disagreements = set.Disagreements(r.Items)
+	r.Report, err = review.ReportFromStats(sch, names, ids, stats, review.Options{Tasks: o.Tasks, Bootstrap: o.Bootstrap, Seed: o.Seed})
+	return err
+}
+
+// load reads document d's layers and matches them, the first time it is
+// needed; the units of its items and disagreements then come from that
+// match (the annotators' unit keys are the same).
+func (r *Review) load(ctx context.Context, d int) error {
+	if r.loaded[d] {
+		return nil
+	}
+	doc, err := r.db.ReviewDoc(ctx, r.Set.Docs[d].ID, r.anns)
+	if err != nil {
+		return err
+	}
+	r.Set.Docs[d] = doc
+	r.loaded[d] = true
+	return r.refreshGold(ctx, d)
 }
 
 // Progress is how many disagreements gold has decided, of all.
@@ -120,9 +185,14 @@ func (r *Review) Filter(task, annotator string) []int {
 	return out
 }
 
-// Doc returns the document of disagreement i, with its matched units.
+// Doc returns the document of disagreement i, with its matched units,
+// reading it the first time. A document that cannot be read comes back
+// with its title only and an empty match.
 func (r *Review) Doc(i int) (*review.Doc, *review.Matched) {
 	d := r.Disagreements[i].Doc
+	if err := r.load(context.Background(), d); err != nil || r.Matches[d] == nil {
+		return &r.Set.Docs[d], &review.Matched{}
+	}
 	return &r.Set.Docs[d], r.Matches[d]
 }
 
@@ -234,6 +304,12 @@ func (r *Review) Redo(ctx context.Context) (store.Event, bool, error) {
 // gold has a layer on when docID is 0 (an action over many).
 func (r *Review) refreshAll(ctx context.Context, docID int64) error {
 	for d, doc := range r.Set.Docs {
+		if !r.loaded[d] {
+			if doc.ID == docID {
+				return r.load(ctx, d)
+			}
+			continue // never decided in this review: its stats still hold
+		}
 		if (docID == 0 && doc.Layers[len(doc.Layers)-1] != nil) || doc.ID == docID {
 			if err := r.refreshGold(ctx, d); err != nil {
 				return err
@@ -246,6 +322,9 @@ func (r *Review) refreshAll(ctx context.Context, docID int64) error {
 // loadGold makes sure gold's layer of document d is seeded and loaded, and
 // matched with the others'.
 func (r *Review) loadGold(ctx context.Context, d int) error {
+	if !r.loaded[d] {
+		return r.load(ctx, d) // reads gold's layer too
+	}
 	doc := &r.Set.Docs[d]
 	g := len(doc.Layers) - 1
 	if doc.Layers[g] != nil {

@@ -2,7 +2,10 @@ package ops_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/slant-annotate/slant/annotate"
@@ -202,5 +205,57 @@ func TestGoldCopiesAUnitOnlyAnAnnotatorHas(t *testing.T) {
 	gl2, _ := db.GoldLayer(ctx, doc)
 	if len(gl2.Targets) != len(gl.Targets) {
 		t.Errorf("a second decision copied the target again: %d → %d targets", len(gl.Targets), len(gl2.Targets))
+	}
+}
+
+// A review opened from the documents' stats (everyone's finished work)
+// lists what one opened from every layer lists, and decides the same way.
+func TestReviewFromStatsMatchesLayers(t *testing.T) {
+	ctx := context.Background()
+	db, _ := reviewProject(t)
+	carl, _ := db.EnsureAnnotator(ctx, "carl")
+	docs, _ := db.ListDocuments(ctx, "", 0, 1)
+	l, _ := db.Layer(ctx, docs[0].ID, carl.ID)
+	_, sv, _ := db.Schema(ctx)
+	db.SetLabel(ctx, carl.ID, docs[0].ID, "target_sentiment", annotate.TargetUnit(l.LiveTargets()[0].ID), annotate.LabelValue{Value: "neutral"}, sv)
+	db.SetStatus(ctx, carl.ID, docs[0].ID, annotate.StatusDone, 3)
+	fast, err := ops.OpenReview(ctx, db, "rita", ops.AgreementOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := ops.OpenReview(ctx, db, "rita", ops.AgreementOptions{Annotators: []string{"ana", "ben", "carl", "rita"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	describe := func(r *ops.Review) []string {
+		var out []string
+		for _, d := range r.Disagreements {
+			out = append(out, fmt.Sprintf("%d %s %v %v %q [%d,%d) gold %q", d.DocID, d.Task, d.Values, d.Unit.Refs, d.Unit.Name, d.Unit.Start, d.Unit.End, d.Gold))
+		}
+		return out
+	}
+	if f, w := describe(fast), describe(full); !reflect.DeepEqual(f, w) || len(f) == 0 {
+		t.Fatalf("from stats:\n%s\nfrom layers:\n%s", strings.Join(f, "\n"), strings.Join(w, "\n"))
+	}
+	if len(fast.Set.Docs) != len(full.Set.Docs) || fast.Set.Docs[0].Title != full.Set.Docs[0].Title {
+		t.Errorf("documents %d vs %d", len(fast.Set.Docs), len(full.Set.Docs))
+	}
+	// Opening a disagreement reads its document; deciding writes gold.
+	doc, m := fast.Doc(0)
+	if doc.Text == "" || len(m.Targets) == 0 {
+		t.Fatalf("opened document: %d chars, %d targets", len(doc.Text), len(m.Targets))
+	}
+	if _, err := fast.Decide(ctx, 0, "positive"); err != nil {
+		t.Fatal(err)
+	}
+	again, err := ops.OpenReview(ctx, db, "rita", ops.AgreementOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Disagreements[0].Gold != "positive" {
+		t.Errorf("reopened: gold %q", again.Disagreements[0].Gold)
+	}
+	if _, ok, err := again.Undo(ctx); !ok || err != nil || again.Disagreements[0].Gold != "" {
+		t.Errorf("undo in a new review: %v %v, gold %q", ok, err, again.Disagreements[0].Gold)
 	}
 }
