@@ -231,7 +231,7 @@ func TestReportFromDocStats(t *testing.T) {
 // document stats, as `slant agreement` makes it.
 func statsReport(t *testing.T, db *store.DB) string {
 	t.Helper()
-	stats, anns, sch, err := db.AgreementStats(context.Background(), true)
+	stats, anns, sch, err := db.AgreementStats(context.Background(), true, false)
 	if err != nil {
 		t.Fatal(err)
 	}

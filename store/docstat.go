@@ -18,7 +18,7 @@ import (
 
 // docStatFormat is the document stat encoding's version; a stat of
 // another version is treated as missing.
-const docStatFormat = 3
+const docStatFormat = 4
 
 // querier runs queries on the database or inside a transaction.
 type querier interface {
@@ -30,8 +30,9 @@ type querier interface {
 // aside) finished adds to the agreement report, with the annotators by
 // name: from the stored document stats where they are current, else
 // worked out from the layers (without storing them: this may be a
-// read-only project). Without spans, the span layers are left out.
-func (db *DB) AgreementStats(ctx context.Context, spans bool) ([]review.DocStat, []Annotator, *schema.Schema, error) {
+// read-only project). Without spans, the span layers are left out;
+// without units, the units' keys and names.
+func (db *DB) AgreementStats(ctx context.Context, spans, units bool) ([]review.DocStat, []Annotator, *schema.Schema, error) {
 	sch, _, err := db.Schema(ctx)
 	if err != nil {
 		return nil, nil, nil, err
@@ -54,7 +55,7 @@ func (db *DB) AgreementStats(ctx context.Context, spans bool) ([]review.DocStat,
 		goldID).Scan(&finished); err != nil {
 		return nil, nil, nil, fmt.Errorf("agreement: %w", err)
 	}
-	stored, err := db.readDocStats(ctx, finished, spans)
+	stored, err := db.readDocStats(ctx, finished, spans, units)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("agreement: %w", err)
 	}
@@ -205,6 +206,9 @@ func (db *DB) writeDocStats(ctx context.Context, tx *sql.Tx, docs []int64) error
 		if _, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO doc_stats(doc_id, data) VALUES (?, ?)", d, encodeDocStat(stats[d])); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO doc_units(doc_id, data) VALUES (?, ?)", d, encodeUnits(stats[d])); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -234,8 +238,87 @@ func (db *DB) refreshDocStats(ctx context.Context) error {
 	return nil
 }
 
-// encodeDocStat writes a document stat, its strings in a table at the
-// start.
+// encodeUnits writes the units of a document stat's items, as the review
+// lists them, apart from the rest (agreement does not read them).
+func encodeUnits(st review.DocStat) []byte {
+	var b []byte
+	num := func(v int64) { b = binary.AppendVarint(b, v) }
+	raw := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	b = binary.AppendUvarint(b, uint64(len(st.Units)))
+	for _, it := range st.Units {
+		raw(string(it.Scope))
+		for j := 0; j <= len(st.IDs); j++ {
+			r := ""
+			if j < len(it.Refs) {
+				r = it.Refs[j]
+			}
+			switch scope, id, ok := annotate.ParseUnit(r); {
+			case r == "":
+				b = append(b, unitNone)
+			case ok && scope == "document":
+				b = append(b, unitDoc)
+			case ok && scope == "target" && annotate.TargetUnit(id) == r:
+				b = append(b, unitTarget)
+				num(id)
+			case ok && scope == "quote" && annotate.QuoteUnit(id) == r:
+				b = append(b, unitQuote)
+				num(id)
+			default:
+				b = append(b, unitOther)
+				raw(r)
+			}
+		}
+		raw(it.Name)
+		num(int64(it.Start))
+		num(int64(it.End))
+		raw(it.Gold)
+		num(int64(it.GoldTowards))
+	}
+	return b
+}
+
+// decodeUnits fills in the units of st's items from encodeUnits' bytes.
+func decodeUnits(d *digestReader, data []byte, st *review.DocStat) error {
+	d.b, d.err = data, nil
+	if d.count() != len(st.Items) {
+		return errDigest
+	}
+	k := len(st.IDs)
+	refs := make([]string, len(st.Items)*(k+1))
+	st.Units = make([]review.StatUnit, len(st.Items))
+	for i := range st.Units {
+		it := &st.Units[i]
+		it.Scope = schema.Scope(d.raw())
+		it.Refs, refs = refs[:k+1:k+1], refs[k+1:]
+		for j := range it.Refs {
+			switch d.byte1() {
+			case unitNone:
+			case unitDoc:
+				it.Refs[j] = annotate.UnitDocument
+			case unitTarget:
+				it.Refs[j] = annotate.TargetUnit(d.varint())
+			case unitQuote:
+				it.Refs[j] = annotate.QuoteUnit(d.varint())
+			default:
+				it.Refs[j] = d.raw()
+			}
+		}
+		it.Name = d.raw()
+		it.Start, it.End = int(d.varint()), int(d.varint())
+		it.Gold = d.raw()
+		it.GoldTowards = int(d.varint())
+	}
+	if d.err != nil || len(d.b) != 0 {
+		return errDigest
+	}
+	return nil
+}
+
+// encodeDocStat writes a document stat but its units (see encodeUnits),
+// its strings in a table at the start.
 func encodeDocStat(st review.DocStat) []byte {
 	table := map[string]int{}
 	var strs []string
@@ -250,10 +333,6 @@ func encodeDocStat(st review.DocStat) []byte {
 			strs = append(strs, s)
 		}
 		unum(uint64(i))
-	}
-	raw := func(s string) {
-		unum(uint64(len(s)))
-		body = append(body, s...)
 	}
 	flag := func(b bool) {
 		if b {
@@ -273,33 +352,7 @@ func encodeDocStat(st review.DocStat) []byte {
 		for _, v := range it.Values {
 			ref(v)
 		}
-		ref(string(it.Scope))
-		for j := 0; j <= len(st.IDs); j++ {
-			r := ""
-			if j < len(it.Refs) {
-				r = it.Refs[j]
-			}
-			switch scope, id, ok := annotate.ParseUnit(r); {
-			case r == "":
-				body = append(body, unitNone)
-			case ok && scope == "document":
-				body = append(body, unitDoc)
-			case ok && scope == "target" && annotate.TargetUnit(id) == r:
-				body = append(body, unitTarget)
-				num(id)
-			case ok && scope == "quote" && annotate.QuoteUnit(id) == r:
-				body = append(body, unitQuote)
-				num(id)
-			default:
-				body = append(body, unitOther)
-				raw(r)
-			}
-		}
-		raw(it.Name) // names are the document's own: not worth a table entry
-		num(int64(it.Start))
-		num(int64(it.End))
-		ref(it.Gold)
-		num(int64(it.GoldTowards))
+
 		flag(it.Towards != nil)
 		for _, t := range it.Towards {
 			num(int64(t))
@@ -346,7 +399,8 @@ type statReader struct {
 	tables map[string][]string // string tables seen, by their bytes
 }
 
-// decode reads a document stat; without spans, it skips the span layers.
+// decode reads a document stat (but its units); without spans, it skips
+// the span layers.
 func (d *statReader) decode(data []byte, spans bool) (review.DocStat, error) {
 	if d.intern == nil {
 		d.intern = map[string]string{}
@@ -394,7 +448,6 @@ func (d *statReader) decode(data []byte, spans bool) (review.DocStat, error) {
 	k := len(st.IDs)
 	st.Items = make([]review.StatItem, d.count())
 	values := make([]string, len(st.Items)*k) // one backing array for the stat
-	refs := make([]string, len(st.Items)*(k+1))
 	var towards []int
 	for i := range st.Items {
 		it := &st.Items[i]
@@ -403,25 +456,7 @@ func (d *statReader) decode(data []byte, spans bool) (review.DocStat, error) {
 		for j := range it.Values {
 			it.Values[j] = d.ref()
 		}
-		it.Scope = schema.Scope(d.ref())
-		it.Refs, refs = refs[:k+1:k+1], refs[k+1:]
-		for j := range it.Refs {
-			switch d.byte1() {
-			case unitNone:
-			case unitDoc:
-				it.Refs[j] = annotate.UnitDocument
-			case unitTarget:
-				it.Refs[j] = annotate.TargetUnit(d.varint())
-			case unitQuote:
-				it.Refs[j] = annotate.QuoteUnit(d.varint())
-			default:
-				it.Refs[j] = d.raw()
-			}
-		}
-		it.Name = d.raw()
-		it.Start, it.End = int(d.varint()), int(d.varint())
-		it.Gold = d.ref()
-		it.GoldTowards = int(d.varint())
+
 		if d.byte1() == 1 {
 			if len(towards) < k {
 				towards = make([]int, k*(len(st.Items)-i))
@@ -489,10 +524,10 @@ func (d *statReader) decode(data []byte, spans bool) (review.DocStat, error) {
 
 // readDocStats decodes every stored document stat (two workers decode
 // while SQLite reads on); a stat that does not decode is left out.
-func (db *DB) readDocStats(ctx context.Context, hint int, spans bool) (map[int64]review.DocStat, error) {
+func (db *DB) readDocStats(ctx context.Context, hint int, spans, units bool) (map[int64]review.DocStat, error) {
 	type row struct {
-		doc  int64
-		data []byte
+		doc         int64
+		data, units []byte
 	}
 	const batch = 256
 	work := make(chan []row, 4)
@@ -504,7 +539,11 @@ func (db *DB) readDocStats(ctx context.Context, hint int, spans bool) (map[int64
 			out := make(map[int64]review.DocStat, hint/workers+1)
 			for rows := range work {
 				for _, r := range rows {
-					if st, err := dec.decode(r.data, spans); err == nil {
+					st, err := dec.decode(r.data, spans)
+					if err == nil && units {
+						err = decodeUnits(&dec.digestReader, r.units, &st)
+					}
+					if err == nil {
 						out[r.doc] = st
 					}
 				}
@@ -513,13 +552,17 @@ func (db *DB) readDocStats(ctx context.Context, hint int, spans bool) (map[int64
 		}()
 	}
 	pending := make([]row, 0, batch)
-	err := db.eachRow(ctx, "SELECT doc_id, data FROM doc_stats", func(r *sql.Rows) error {
+	query := "SELECT doc_id, data, NULL FROM doc_stats"
+	if units {
+		query = "SELECT s.doc_id, s.data, u.data FROM doc_stats s LEFT JOIN doc_units u ON u.doc_id = s.doc_id"
+	}
+	err := db.eachRow(ctx, query, func(r *sql.Rows) error {
 		var doc int64
-		var data sql.RawBytes
-		if err := r.Scan(&doc, &data); err != nil {
+		var data, unitData sql.RawBytes
+		if err := r.Scan(&doc, &data, &unitData); err != nil {
 			return err
 		}
-		pending = append(pending, row{doc, bytes.Clone(data)})
+		pending = append(pending, row{doc, bytes.Clone(data), bytes.Clone(unitData)})
 		if len(pending) == batch {
 			work <- pending
 			pending = make([]row, 0, batch)

@@ -96,7 +96,7 @@ func (m *merger) merge(src *mergeSource) (MergeStats, error) {
 
 // copied lists, in order, the tables an empty project copies whole.
 var copied = []string{"annotators", "schemas", "merges", "documents", "pretag_runs", "suggested_targets",
-	"suggested_spans", "layers", "layer_targets", "layer_spans", "labels", "doc_status", "events", "layer_digests", "doc_stats"}
+	"suggested_spans", "layers", "layer_targets", "layer_spans", "labels", "doc_status", "events", "layer_digests", "doc_stats", "doc_units"}
 
 // empty reports whether this project holds nothing that a merge copies.
 func (m *merger) empty() (bool, error) {

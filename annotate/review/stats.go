@@ -21,6 +21,9 @@ type DocStat struct {
 	// in the set's order; values and pairs below index them.
 	IDs   []int64
 	Items []StatItem
+	// Units are the items' units, in the same order (nil when not read:
+	// agreement does without them).
+	Units []StatUnit
 	// Spans holds, for the entity layer and the quote layer, each pair's
 	// span agreement.
 	Spans [2][]PairSpans
@@ -37,8 +40,11 @@ type StatItem struct {
 	Towards       []int    // stance tasks: the matched target, -1 none
 	TowardsDiffer bool
 	NotShared     bool
-	// The unit, as the review lists it: Refs has one key per annotator of
-	// the DocStat, then gold's.
+}
+
+// StatUnit is the unit of a StatItem as the review lists it, with gold's
+// value: Refs has one key per annotator of the DocStat, then gold's.
+type StatUnit struct {
 	Scope       schema.Scope
 	Refs        []string
 	Name        string
@@ -110,23 +116,24 @@ func (s *Set) DocStat(d int, m *Matched, items []Item, ids []int64) DocStat {
 		if it.Doc != d {
 			continue
 		}
-		si := StatItem{Task: it.Task, TowardsDiffer: it.TowardsDiffer, NotShared: it.NotShared, Values: make([]string, len(cols)),
-			Scope: it.Unit.Scope, Refs: make([]string, len(cols)+1), Name: it.Unit.Name, Start: it.Unit.Start, End: it.Unit.End,
-			Gold: it.Gold, GoldTowards: it.GoldTowards}
+		si := StatItem{Task: it.Task, TowardsDiffer: it.TowardsDiffer, NotShared: it.NotShared, Values: make([]string, len(cols))}
+		su := StatUnit{Scope: it.Unit.Scope, Refs: make([]string, len(cols)+1), Name: it.Unit.Name, Start: it.Unit.Start,
+			End: it.Unit.End, Gold: it.Gold, GoldTowards: it.GoldTowards}
 		if it.Towards != nil {
 			si.Towards = make([]int, len(cols))
 		}
 		for j, c := range cols {
 			si.Values[j] = it.Values[c]
-			si.Refs[j] = it.Unit.Refs[c]
+			su.Refs[j] = it.Unit.Refs[c]
 			if it.Towards != nil {
 				si.Towards[j] = it.Towards[c]
 			}
 		}
 		if len(it.Unit.Refs) > k {
-			si.Refs[len(cols)] = it.Unit.Refs[k]
+			su.Refs[len(cols)] = it.Unit.Refs[k]
 		}
 		st.Items = append(st.Items, si)
+		st.Units = append(st.Units, su)
 	}
 	if len(cols) < 2 {
 		return st
@@ -429,7 +436,13 @@ func ItemsFromStats(stats []DocStat, ids []int64) ([]Item, error) {
 	// hundreds of thousands of units.
 	values := make([]string, total*k)
 	towards := make([]int, total*k)
-	refs := make([]string, total*(k+1))
+	var refs []string
+	for _, st := range stats {
+		if st.Units != nil {
+			refs = make([]string, total*(k+1)) // units were read
+			break
+		}
+	}
 	cols := make([]int, 0, k)
 	for d, st := range stats {
 		cols = cols[:0]
@@ -440,11 +453,19 @@ func ItemsFromStats(stats []DocStat, ids []int64) ([]Item, error) {
 			}
 			cols = append(cols, c)
 		}
-		for _, si := range st.Items {
+		for i, si := range st.Items {
 			it := Item{Doc: d, DocID: st.DocID, Task: si.Task, Values: values[:k:k], TowardsDiffer: si.TowardsDiffer,
-				NotShared: si.NotShared, Gold: si.Gold, GoldTowards: si.GoldTowards,
-				Unit: Unit{Scope: si.Scope, Refs: refs[: k+1 : k+1], Name: si.Name, Start: si.Start, End: si.End}}
-			values, refs = values[k:], refs[k+1:]
+				NotShared: si.NotShared, GoldTowards: -1}
+			values = values[k:]
+			var su StatUnit
+			if i < len(st.Units) {
+				su = st.Units[i]
+				it.Gold, it.GoldTowards = su.Gold, su.GoldTowards
+				it.Unit = Unit{Scope: su.Scope, Name: su.Name, Start: su.Start, End: su.End}
+			}
+			if refs != nil {
+				it.Unit.Refs, refs = refs[:k+1:k+1], refs[k+1:]
+			}
 			if si.Towards != nil {
 				it.Towards = towards[:k:k]
 				for i := range it.Towards {
@@ -454,15 +475,15 @@ func ItemsFromStats(stats []DocStat, ids []int64) ([]Item, error) {
 			towards = towards[k:]
 			for j, c := range cols {
 				it.Values[c] = si.Values[j]
-				if j < len(si.Refs) {
-					it.Unit.Refs[c] = si.Refs[j]
+				if it.Unit.Refs != nil && j < len(su.Refs) {
+					it.Unit.Refs[c] = su.Refs[j]
 				}
 				if si.Towards != nil {
 					it.Towards[c] = si.Towards[j]
 				}
 			}
-			if len(si.Refs) > len(cols) {
-				it.Unit.Refs[k] = si.Refs[len(cols)]
+			if it.Unit.Refs != nil && len(su.Refs) > len(cols) {
+				it.Unit.Refs[k] = su.Refs[len(cols)]
 			}
 			items = append(items, it)
 		}

@@ -23,7 +23,7 @@ type AgreementOptions struct {
 func Agreement(ctx context.Context, db *store.DB, o AgreementOptions) (*review.Report, error) {
 	if o.Annotators == nil && !o.IncludeInProgress {
 		// Everyone's finished work: summed from the documents' stats.
-		stats, anns, sch, err := db.AgreementStats(ctx, o.Spans)
+		stats, anns, sch, err := db.AgreementStats(ctx, o.Spans, false)
 		if err != nil {
 			return nil, err
 		}

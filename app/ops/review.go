@@ -109,7 +109,7 @@ func (r *Review) openFromLayers(ctx context.Context, o AgreementOptions) error {
 // finished work) and reads a document's layers only when it is opened or
 // decided (see load).
 func (r *Review) openFromStats(ctx context.Context, o AgreementOptions) error {
-	stats, anns, sch, err := r.db.AgreementStats(ctx, false)
+	stats, anns, sch, err := r.db.AgreementStats(ctx, false, true)
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,15 @@ CREATE TABLE doc_stats (
 	doc_id INTEGER PRIMARY KEY,
 	data   BLOB NOT NULL
 );
+-- The units, names and gold values of a document's stats, which the review
+-- lists and agreement does not read: apart, so that agreement reads less.
+CREATE TABLE doc_units (
+	doc_id INTEGER PRIMARY KEY,
+	data   BLOB NOT NULL
+);
+CREATE TRIGGER doc_stats_units_delete AFTER DELETE ON doc_stats BEGIN
+	DELETE FROM doc_units WHERE doc_id = OLD.doc_id;
+END;
 
 CREATE TRIGGER labels_digest_insert AFTER INSERT ON labels BEGIN
 	DELETE FROM layer_digests WHERE doc_id = NEW.doc_id AND annotator_id = NEW.annotator_id;
@@ -95,4 +104,5 @@ CREATE TRIGGER doc_status_docstat_delete AFTER DELETE ON doc_status BEGIN
 END;
 CREATE TRIGGER schemas_docstat_insert AFTER INSERT ON schemas BEGIN
 	DELETE FROM doc_stats;
+	DELETE FROM doc_units;
 END;
