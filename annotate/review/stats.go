@@ -214,6 +214,16 @@ func runPatterns(layers [][]agree.Run) []TokenPattern {
 // gives over the same layers. annotators names every annotator (ids gives
 // their ids, in the same order); a DocStat's ids must be among them.
 func ReportFromStats(sch *schema.Schema, annotators []string, ids []int64, stats []DocStat, o Options) (*Report, error) {
+	items, err := ItemsFromStats(stats, ids)
+	if err != nil {
+		return nil, err
+	}
+	return ReportFromItems(sch, annotators, ids, stats, items, o)
+}
+
+// ReportFromItems is ReportFromStats for a caller that already has the
+// stats' items (ItemsFromStats).
+func ReportFromItems(sch *schema.Schema, annotators []string, ids []int64, stats []DocStat, items []Item, o Options) (*Report, error) {
 	k := len(annotators)
 	col := map[int64]int{}
 	for i, id := range ids {
@@ -221,10 +231,6 @@ func ReportFromStats(sch *schema.Schema, annotators []string, ids []int64, stats
 	}
 	rep := &Report{Documents: len(stats)}
 	docs := make([]int, k)
-	items, err := ItemsFromStats(stats, ids)
-	if err != nil {
-		return nil, err
-	}
 	byTask := map[string][]Item{}
 	for _, t := range sch.Tasks {
 		byTask[t.Name] = nil

@@ -133,7 +133,7 @@ func (r *Review) openFromStats(ctx context.Context, o AgreementOptions) error {
 		return err
 	}
 	r.Disagreements = set.Disagreements(r.Items)
-	r.Report, err = review.ReportFromStats(sch, names, ids, stats, review.Options{Tasks: o.Tasks, Bootstrap: o.Bootstrap, Seed: o.Seed})
+	r.Report, err = review.ReportFromItems(sch, names, ids, stats, r.Items, review.Options{Tasks: o.Tasks, Bootstrap: o.Bootstrap, Seed: o.Seed})
 	return err
 }
 
