@@ -642,17 +642,12 @@ func (db *DB) ReviewDoc(ctx context.Context, docID int64, anns []Annotator) (rev
 	return doc, nil
 }
 
-// Titles returns every document's title by id.
-func (db *DB) Titles(ctx context.Context) (map[int64]string, error) {
-	out := map[int64]string{}
-	err := db.eachRow(ctx, "SELECT id, title FROM documents", func(r *sql.Rows) error {
-		var id int64
-		var title string
-		if err := r.Scan(&id, &title); err != nil {
-			return err
-		}
-		out[id] = title
-		return nil
-	})
-	return out, err
+// Title returns a document's title.
+func (db *DB) Title(ctx context.Context, id int64) (string, error) {
+	var title string
+	err := db.sql.QueryRowContext(ctx, "SELECT title FROM documents WHERE id = ?", id).Scan(&title)
+	if err != nil {
+		return "", fmt.Errorf("document %d: %w", id, err)
+	}
+	return title, nil
 }

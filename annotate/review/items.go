@@ -1,8 +1,9 @@
 package review
 
 import (
+	"cmp"
 	"runtime"
-	"sort"
+	"slices"
 	"sync"
 
 	"github.com/slant-annotate/slant/annotate"
@@ -261,11 +262,11 @@ func (s *Set) Disagreements(items []Item) []Disagreement {
 			out = append(out, Disagreement{Item: items[i], Distance: distance, Distinct: distinct})
 		}
 	}
-	sort.SliceStable(out, func(a, b int) bool {
-		if out[a].Distance != out[b].Distance {
-			return out[a].Distance > out[b].Distance
+	slices.SortStableFunc(out, func(a, b Disagreement) int {
+		if a.Distance != b.Distance {
+			return cmp.Compare(b.Distance, a.Distance)
 		}
-		return out[a].Distinct > out[b].Distinct
+		return cmp.Compare(b.Distinct, a.Distinct)
 	})
 	return out
 }

@@ -28,6 +28,7 @@ type Review struct {
 	itemsOf, disagreementsOf map[int][]int
 	anns                     []store.Annotator // Set.Annotators'
 	loaded                   []bool            // whose layers are read
+	titled                   []bool            // whose title is read (nil: all are)
 }
 
 // ErrNoMajority is returned when no value has more votes than the others.
@@ -118,14 +119,13 @@ func (r *Review) openFromStats(ctx context.Context, o AgreementOptions) error {
 	for i, a := range anns {
 		names[i], ids[i] = a.Name, a.ID
 	}
-	titles, err := r.db.Titles(ctx)
-	if err != nil {
-		return err
-	}
+	// Titles are read as rows of the list show them (see Title): reading
+	// 10,000 of them costs a page of each document.
 	set := &review.Set{Schema: sch, Annotators: names, Gold: true, Docs: make([]review.Doc, len(stats))}
 	for d, st := range stats {
-		set.Docs[d] = review.Doc{ID: st.DocID, Title: titles[st.DocID], Layers: make([]*annotate.Layer, len(anns)+1)}
+		set.Docs[d] = review.Doc{ID: st.DocID, Layers: make([]*annotate.Layer, len(anns)+1)}
 	}
+	r.titled = make([]bool, len(stats))
 	r.Set, r.anns = set, anns
 	r.Matches = make([]*review.Matched, len(stats))
 	r.loaded = make([]bool, len(stats))
@@ -151,6 +151,19 @@ func (r *Review) load(ctx context.Context, d int) error {
 	r.Set.Docs[d] = doc
 	r.loaded[d] = true
 	return r.refreshGold(ctx, d)
+}
+
+// Title is the title of document d (an index in Set.Docs), read the first
+// time it is asked for.
+func (r *Review) Title(d int) string {
+	doc := &r.Set.Docs[d]
+	if r.titled != nil && !r.titled[d] && !r.loaded[d] {
+		if t, err := r.db.Title(context.Background(), doc.ID); err == nil {
+			doc.Title = t
+		}
+		r.titled[d] = true
+	}
+	return doc.Title
 }
 
 // Progress is how many disagreements gold has decided, of all.
