@@ -549,3 +549,29 @@ func withoutDigestTriggers(ctx context.Context, tx *sql.Tx, fn func() error) err
 	}
 	return nil
 }
+
+// fill decodes a layer's digest into l and returns its token runs, or,
+// when the digest does not decode, leaves l empty (to be read from its
+// rows) and returns nil.
+func (d *digestReader) fill(data []byte, l *annotate.Layer) *review.TokenRuns {
+	runs, err := d.decode(data, l)
+	if err != nil {
+		*l = annotate.Layer{DocID: l.DocID, AnnotatorID: l.AnnotatorID, Labels: map[annotate.LabelKey]annotate.LabelValue{}, Status: l.Status}
+		return nil
+	}
+	return runs
+}
+
+// layerDigest reads l's stored digest into it (see fill); nil runs mean l
+// is to be read from its rows.
+func layerDigest(ctx context.Context, q querier, d *digestReader, l *annotate.Layer) (*review.TokenRuns, error) {
+	var data []byte
+	err := q.QueryRowContext(ctx, "SELECT data FROM layer_digests WHERE doc_id = ? AND annotator_id = ?", l.DocID, l.AnnotatorID).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return d.fill(data, l), nil
+}

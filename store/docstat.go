@@ -135,19 +135,14 @@ func docStats(ctx context.Context, q querier, docs []int64, sch *schema.Schema, 
 		for i, id := range layerIDs {
 			l := &annotate.Layer{DocID: doc, AnnotatorID: id, Labels: map[annotate.LabelKey]annotate.LabelValue{}, Status: annotate.StatusDone}
 			dl.layers[i] = l
-			var data []byte
-			err := q.QueryRowContext(ctx, "SELECT data FROM layer_digests WHERE doc_id = ? AND annotator_id = ?", doc, id).Scan(&data)
-			if err == nil {
-				if runs, err := dr.decode(data, l); err == nil {
-					dl.runs[i] = runs
-					continue
-				}
-				*l = annotate.Layer{DocID: doc, AnnotatorID: id, Labels: map[annotate.LabelKey]annotate.LabelValue{}, Status: annotate.StatusDone}
-			} else if err != sql.ErrNoRows {
+			runs, err := layerDigest(ctx, q, dr, l)
+			if err != nil {
 				return nil, err
 			}
-			byKey[docAnn{doc, id}] = l
-			fromRows = true
+			if dl.runs[i] = runs; runs == nil {
+				byKey[docAnn{doc, id}] = l
+				fromRows = true
+			}
 		}
 		if fromRows {
 			rowsNeeded = append(rowsNeeded, doc)
@@ -336,18 +331,13 @@ func (db *DB) ReviewDoc(ctx context.Context, docID int64, anns []Annotator) (rev
 	dr := newDigestReader()
 	fromRows := map[docAnn]*annotate.Layer{}
 	for ann, l := range byAnn {
-		var data []byte
-		err := db.sql.QueryRowContext(ctx, "SELECT data FROM layer_digests WHERE doc_id = ? AND annotator_id = ?", docID, ann).Scan(&data)
-		if err == nil {
-			if runs, err := dr.decode(data, l); err == nil {
-				doc.Runs[col[ann]] = runs
-				continue
-			}
-			*l = annotate.Layer{DocID: docID, AnnotatorID: ann, Labels: map[annotate.LabelKey]annotate.LabelValue{}, Status: l.Status}
-		} else if err != sql.ErrNoRows {
+		runs, err := layerDigest(ctx, db.sql, dr, l)
+		if err != nil {
 			return doc, err
 		}
-		fromRows[docAnn{docID, ann}] = l
+		if doc.Runs[col[ann]] = runs; runs == nil {
+			fromRows[docAnn{docID, ann}] = l
+		}
 	}
 	if len(fromRows) > 0 {
 		if err := loadLayerRows(ctx, db.sql, []int64{docID}, func(d, ann int64) *annotate.Layer { return fromRows[docAnn{d, ann}] }); err != nil {

@@ -249,10 +249,8 @@ func (db *DB) readDigests(ctx context.Context, set *review.Set, docIdx map[int64
 			var bad []*annotate.Layer
 			for rows := range work {
 				for _, r := range rows {
-					runs, err := dr.decode(r.data, r.layer)
-					if err != nil {
-						*r.layer = annotate.Layer{DocID: r.layer.DocID, AnnotatorID: r.layer.AnnotatorID,
-							Labels: map[annotate.LabelKey]annotate.LabelValue{}, Status: r.layer.Status}
+					runs := dr.fill(r.data, r.layer)
+					if runs == nil {
 						bad = append(bad, r.layer)
 						continue
 					}

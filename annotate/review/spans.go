@@ -120,49 +120,58 @@ func spanReport(s *Set, matches []*Matched) *SpanReport {
 	rep := &SpanReport{}
 	rep.Entities = layerReport(s, entitySpans, func(r TokenRuns) []agree.Run { return r.Entities })
 	rep.Quotes = layerReport(s, quoteSpans, func(r TokenRuns) []agree.Run { return r.Attribution })
-	// Speakers over matched quotes.
 	for d, m := range matches {
-		doc := &s.Docs[d]
-		for _, u := range m.Quotes {
-			var spk []*annotate.Span
-			for i := 0; i < k; i++ {
-				if u.Refs[i] == "" || doc.Layers[i] == nil {
-					continue
-				}
-				_, id, _ := annotate.ParseUnit(u.Refs[i])
-				if q, ok := doc.Layers[i].Span(id); ok {
-					spk = append(spk, &q)
-				}
-			}
-			if len(spk) < 2 {
+		rep.Speakers.count(&s.Docs[d], m, k)
+	}
+	rep.Speakers.finish()
+	return rep
+}
+
+// count adds the speakers of one document's matched quotes, over its
+// first k layers (the annotators'; gold aside).
+func (sr *SpeakerReport) count(doc *Doc, m *Matched, k int) {
+	for _, u := range m.Quotes {
+		var spk []*annotate.Span
+		for i := 0; i < k; i++ {
+			if u.Refs[i] == "" || doc.Layers[i] == nil {
 				continue
 			}
-			rep.Speakers.MatchedQuotes++
-			for a := 0; a < len(spk); a++ {
-				for b := a + 1; b < len(spk); b++ {
-					rep.Speakers.Pairs++
-					x, y := spk[a], spk[b]
-					switch {
-					case !x.HasSpeaker && !y.HasSpeaker:
-						rep.Speakers.Agreed++
-						rep.Speakers.Exact++
-					case x.HasSpeaker && y.HasSpeaker:
-						if x.SpeakerStart == y.SpeakerStart && x.SpeakerEnd == y.SpeakerEnd {
-							rep.Speakers.Exact++
-						}
-						if quoteScore([][2]int{{x.SpeakerStart, x.SpeakerEnd}}, [][2]int{{y.SpeakerStart, y.SpeakerEnd}}) > 0 {
-							rep.Speakers.Agreed++
-						}
+			_, id, _ := annotate.ParseUnit(u.Refs[i])
+			if q, ok := doc.Layers[i].Span(id); ok {
+				spk = append(spk, &q)
+			}
+		}
+		if len(spk) < 2 {
+			continue
+		}
+		sr.MatchedQuotes++
+		for a := 0; a < len(spk); a++ {
+			for b := a + 1; b < len(spk); b++ {
+				sr.Pairs++
+				x, y := spk[a], spk[b]
+				switch {
+				case !x.HasSpeaker && !y.HasSpeaker:
+					sr.Agreed++
+					sr.Exact++
+				case x.HasSpeaker && y.HasSpeaker:
+					if x.SpeakerStart == y.SpeakerStart && x.SpeakerEnd == y.SpeakerEnd {
+						sr.Exact++
+					}
+					if quoteScore([][2]int{{x.SpeakerStart, x.SpeakerEnd}}, [][2]int{{y.SpeakerStart, y.SpeakerEnd}}) > 0 {
+						sr.Agreed++
 					}
 				}
 			}
 		}
 	}
-	rep.Speakers.Agreement = nan
-	if rep.Speakers.Pairs > 0 {
-		rep.Speakers.Agreement = Num(float64(rep.Speakers.Agreed) / float64(rep.Speakers.Pairs))
+}
+
+// finish works out the share of pairs that agree (undefined without pairs).
+func (sr *SpeakerReport) finish() {
+	sr.Agreement = nan
+	if sr.Pairs > 0 {
+		sr.Agreement = Num(float64(sr.Agreed) / float64(sr.Pairs))
 	}
-	return rep
 }
 
 // layerReport compares one span layer: spans picks the spans for F1, runs

@@ -165,8 +165,7 @@ func (s *Set) DocStat(d int, m *Matched, items []Item, ids []int64) DocStat {
 		ents, attrs = append(ents, r.Entities), append(attrs, r.Attribution)
 	}
 	st.Tokens[0], st.Tokens[1] = runPatterns(ents), runPatterns(attrs)
-	one := &Set{Schema: s.Schema, Annotators: s.Annotators, Docs: s.Docs[d : d+1]}
-	st.Speakers = spanReport(one, []*Matched{m}).Speakers
+	st.Speakers.count(doc, m, k)
 	return st
 }
 
@@ -387,10 +386,7 @@ func statsSpanReport(annotators []string, spanDocs int, pairs [2]map[[2]int]map[
 			out.TokenAlpha, out.Tokens, out.Labels = Num(a.Alpha), tokens, labels
 		}
 	}
-	speakers.Agreement = nan
-	if speakers.Pairs > 0 {
-		speakers.Agreement = Num(float64(speakers.Agreed) / float64(speakers.Pairs))
-	}
+	speakers.finish()
 	rep.Speakers = speakers
 	return rep
 }

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -198,4 +199,34 @@ func (w *workspace) showKeySettings() {
 		}
 	}, w.ui.win)
 	d.Show()
+}
+
+// modifiers tracks Shift and Ctrl for a focusable widget (Fyne reports
+// named keys without them): embed it to get KeyDown and KeyUp.
+type modifiers struct{ shift, ctrl bool }
+
+// KeyDown tracks modifiers.
+func (m *modifiers) KeyDown(ev *fyne.KeyEvent) { m.track(ev, true) }
+
+// KeyUp tracks modifiers.
+func (m *modifiers) KeyUp(ev *fyne.KeyEvent) { m.track(ev, false) }
+
+func (m *modifiers) track(ev *fyne.KeyEvent, down bool) {
+	switch ev.Name {
+	case desktop.KeyShiftLeft, desktop.KeyShiftRight:
+		m.shift = down
+	case desktop.KeyControlLeft, desktop.KeyControlRight:
+		m.ctrl = down
+	}
+}
+
+// keyName names a key with the modifier held: "Ctrl+Left", "Shift+Tab".
+func (m *modifiers) keyName(ev *fyne.KeyEvent) string {
+	switch {
+	case m.ctrl:
+		return "Ctrl+" + string(ev.Name)
+	case m.shift:
+		return "Shift+" + string(ev.Name)
+	}
+	return string(ev.Name)
 }

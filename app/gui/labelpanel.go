@@ -6,7 +6,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -43,8 +42,7 @@ type LabelPanel struct {
 	focus   int
 	list    *widget.List
 	focused bool
-	shift   bool
-	ctrl    bool
+	modifiers
 }
 
 func newLabelPanel(ws *workspace) *LabelPanel {
@@ -92,39 +90,12 @@ func (p *LabelPanel) refreshRow(i int) {
 // AcceptsTab keeps Tab for moving between units.
 func (p *LabelPanel) AcceptsTab() bool { return true }
 
-// KeyDown tracks modifiers (Fyne reports keys without them).
-func (p *LabelPanel) KeyDown(ev *fyne.KeyEvent) {
-	switch ev.Name {
-	case desktop.KeyShiftLeft, desktop.KeyShiftRight:
-		p.shift = true
-	case desktop.KeyControlLeft, desktop.KeyControlRight:
-		p.ctrl = true
-	}
-}
-
-// KeyUp tracks modifiers.
-func (p *LabelPanel) KeyUp(ev *fyne.KeyEvent) {
-	switch ev.Name {
-	case desktop.KeyShiftLeft, desktop.KeyShiftRight:
-		p.shift = false
-	case desktop.KeyControlLeft, desktop.KeyControlRight:
-		p.ctrl = false
-	}
-}
-
 // TypedRune handles label keys and letter commands.
 func (p *LabelPanel) TypedRune(r rune) { p.ws.key(string(r), true) }
 
 // TypedKey handles named keys (Tab, Return, arrows...).
 func (p *LabelPanel) TypedKey(ev *fyne.KeyEvent) {
-	name := string(ev.Name)
-	switch {
-	case p.ctrl:
-		name = "Ctrl+" + name
-	case p.shift:
-		name = "Shift+" + name
-	}
-	p.ws.key(name, false)
+	p.ws.key(p.keyName(ev), false)
 }
 
 // setRows replaces the rows (a new document or new units). Every row has

@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -20,8 +19,7 @@ type disagreementList struct {
 	m       *reviewMode
 	list    *widget.List
 	focused bool
-	shift   bool
-	ctrl    bool
+	modifiers
 }
 
 func newDisagreementList(m *reviewMode) *disagreementList {
@@ -94,39 +92,12 @@ func (l *disagreementList) FocusLost() {
 // AcceptsTab keeps Tab for moving down the list.
 func (l *disagreementList) AcceptsTab() bool { return true }
 
-// KeyDown tracks modifiers (Fyne reports keys without them).
-func (l *disagreementList) KeyDown(ev *fyne.KeyEvent) {
-	switch ev.Name {
-	case desktop.KeyShiftLeft, desktop.KeyShiftRight:
-		l.shift = true
-	case desktop.KeyControlLeft, desktop.KeyControlRight:
-		l.ctrl = true
-	}
-}
-
-// KeyUp tracks modifiers.
-func (l *disagreementList) KeyUp(ev *fyne.KeyEvent) {
-	switch ev.Name {
-	case desktop.KeyShiftLeft, desktop.KeyShiftRight:
-		l.shift = false
-	case desktop.KeyControlLeft, desktop.KeyControlRight:
-		l.ctrl = false
-	}
-}
-
 // TypedRune decides gold's value (a label's key, G).
 func (l *disagreementList) TypedRune(r rune) { l.m.key(string(r), true) }
 
 // TypedKey moves, opens and closes.
 func (l *disagreementList) TypedKey(ev *fyne.KeyEvent) {
-	name := string(ev.Name)
-	switch {
-	case l.ctrl:
-		name = "Ctrl+" + name
-	case l.shift:
-		name = "Shift+" + name
-	}
-	l.m.key(name, false)
+	l.m.key(l.keyName(ev), false)
 }
 
 // disagreementRow draws one disagreement: its task, document and unit,
