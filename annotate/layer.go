@@ -70,10 +70,16 @@ const GoldAnnotator = "gold"
 const UnitDocument = "doc"
 
 // TargetUnit is the unit key of a target.
-func TargetUnit(id int64) string { return "t" + strconv.FormatInt(id, 10) }
+func TargetUnit(id int64) string { return string(AppendTargetUnit(nil, id)) }
+
+// AppendTargetUnit appends the unit key of a target to b.
+func AppendTargetUnit(b []byte, id int64) []byte { return strconv.AppendInt(append(b, 't'), id, 10) }
 
 // QuoteUnit is the unit key of a quote.
-func QuoteUnit(id int64) string { return "q" + strconv.FormatInt(id, 10) }
+func QuoteUnit(id int64) string { return string(AppendQuoteUnit(nil, id)) }
+
+// AppendQuoteUnit appends the unit key of a quote to b.
+func AppendQuoteUnit(b []byte, id int64) []byte { return strconv.AppendInt(append(b, 'q'), id, 10) }
 
 // ParseUnit splits a unit key into its scope and id.
 func ParseUnit(unit string) (scope string, id int64, ok bool) {

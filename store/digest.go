@@ -109,15 +109,23 @@ func loadLayerRows(ctx context.Context, q rowQuerier, docs []int64, want func(do
 // RefreshDigests builds the missing digests of every layer that has a
 // status (a layer still to do never counts), a few hundred documents per
 // transaction, and returns how many it built; then the missing stats of
-// every document someone finished. Agreement and review call
-// it when they can write; a layer without a digest is still read, from
-// its rows, only more slowly.
+// every document someone finished. Only stale documents (migration 10) are
+// looked at, so a project with nothing changed costs one query. Agreement
+// and review call it when they can write; a layer without a digest is
+// still read, from its rows, only more slowly.
 func (db *DB) RefreshDigests(ctx context.Context) (int, error) {
 	if err := db.writable(); err != nil {
 		return 0, err
 	}
+	var stale bool
+	if err := db.sql.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM stale_docs)").Scan(&stale); err != nil {
+		return 0, fmt.Errorf("refresh digests: %w", err)
+	}
+	if !stale {
+		return 0, nil
+	}
 	var missing []docAnn
-	rows, err := db.sql.QueryContext(ctx, `SELECT s.doc_id, s.annotator_id FROM doc_status s
+	rows, err := db.sql.QueryContext(ctx, `SELECT s.doc_id, s.annotator_id FROM stale_docs x JOIN doc_status s ON s.doc_id = x.doc_id
 		WHERE NOT EXISTS (SELECT 1 FROM layer_digests d WHERE d.doc_id = s.doc_id AND d.annotator_id = s.annotator_id)
 		ORDER BY s.doc_id, s.annotator_id`)
 	if err != nil {
@@ -146,6 +154,15 @@ func (db *DB) RefreshDigests(ctx context.Context) (int, error) {
 	}
 	if err := db.refreshDocStats(ctx); err != nil {
 		return built, fmt.Errorf("refresh document stats: %w", err)
+	}
+	// Checked again, in one statement, so that a document changed since
+	// (by this process or another) stays stale.
+	if _, err := db.sql.ExecContext(ctx, `DELETE FROM stale_docs WHERE
+		NOT EXISTS (SELECT 1 FROM doc_status s WHERE s.doc_id = stale_docs.doc_id
+			AND NOT EXISTS (SELECT 1 FROM layer_digests d WHERE d.doc_id = s.doc_id AND d.annotator_id = s.annotator_id))
+		AND NOT (EXISTS (SELECT 1 FROM doc_status s WHERE s.doc_id = stale_docs.doc_id AND s.status = 'done')
+			AND NOT EXISTS (SELECT 1 FROM doc_stats t WHERE t.doc_id = stale_docs.doc_id))`); err != nil {
+		return built, fmt.Errorf("refresh digests: %w", err)
 	}
 	return built, nil
 }

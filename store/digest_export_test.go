@@ -21,3 +21,13 @@ func (db *DB) CorruptDigests(ctx context.Context) error {
 	_, err := db.sql.ExecContext(ctx, "UPDATE layer_digests SET data = x'02ff'")
 	return err
 }
+
+// CorruptDocStats overwrites every stored document stat and its units
+// with bytes that do not decode, without marking anything stale.
+func (db *DB) CorruptDocStats(ctx context.Context) error {
+	if _, err := db.sql.ExecContext(ctx, "UPDATE doc_stats SET data = x'02ff'"); err != nil {
+		return err
+	}
+	_, err := db.sql.ExecContext(ctx, "UPDATE doc_units SET data = x'02ff'")
+	return err
+}

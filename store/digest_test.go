@@ -266,6 +266,9 @@ func TestStoredDocStatsGiveTheComputedReport(t *testing.T) {
 	if n, _ := db.CountRows(ctx, "doc_stats"); n != len(ids)-1 {
 		t.Fatalf("%d document stats after a change, want %d", n, len(ids)-1)
 	}
+	if n, _ := db.CountRows(ctx, "stale_docs"); n == 0 {
+		t.Fatal("a changed document is not marked stale")
+	}
 	if got, want := statsReport(t, db), reportJSON(t, db); got != want {
 		t.Fatalf("with one document worked out:\n%s\nwant:\n%s", got, want)
 	}
@@ -281,5 +284,28 @@ func TestStoredDocStatsGiveTheComputedReport(t *testing.T) {
 	}
 	if got, want := statsReport(t, db), reportJSON(t, db); got != want {
 		t.Fatalf("after refreshing:\n%s\nwant:\n%s", got, want)
+	}
+	// A refresh leaves every layer with its digest, every finished
+	// document with its stats, and nothing stale; a second does nothing.
+	layers, _ := db.CountRows(ctx, "doc_status")
+	if got := digests(t, db); got != layers {
+		t.Fatalf("%d digests for %d layers after refreshing", got, layers)
+	}
+	if n, _ := db.CountRows(ctx, "doc_stats"); n != len(ids) {
+		t.Fatalf("%d document stats after refreshing, want %d", n, len(ids))
+	}
+	if n, _ := db.CountRows(ctx, "stale_docs"); n != 0 {
+		t.Fatalf("%d documents still stale after refreshing", n)
+	}
+	if n, err := db.RefreshDigests(ctx); n != 0 || err != nil {
+		t.Fatalf("a second refresh built %d digests (%v)", n, err)
+	}
+	// Stats that do not decode are worked out again, not left out.
+	want := reportJSON(t, db)
+	if err := db.CorruptDocStats(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := statsReport(t, db); got != want {
+		t.Fatalf("with damaged stats:\n%s\nwant:\n%s", got, want)
 	}
 }

@@ -49,34 +49,24 @@ func (db *DB) AgreementStats(ctx context.Context, spans, units bool) ([]review.D
 			anns = append(anns, a)
 		}
 	}
-	var finished int
-	if err := db.sql.QueryRowContext(ctx, "SELECT count(DISTINCT doc_id) FROM doc_status WHERE status = 'done' AND annotator_id != ?",
-		goldID).Scan(&finished); err != nil {
-		return nil, nil, nil, fmt.Errorf("agreement: %w", err)
-	}
-	stored, err := db.readDocStats(ctx, finished, spans, units)
+	stored, damaged, err := db.readDocStats(ctx, spans, units)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("agreement: %w", err)
 	}
 	// A stored stat is always of a finished document (triggers drop it
-	// with any change of status), so as many stats as finished documents
-	// means every one is there.
-	var docs, missing []int64
-	if len(stored) == finished {
-		for d := range stored {
-			docs = append(docs, d)
-		}
-		slices.Sort(docs)
-	} else {
-		docs, err = queryIDs(ctx, db.sql, "SELECT DISTINCT doc_id FROM doc_status WHERE status = 'done' AND annotator_id != ? ORDER BY doc_id", goldID)
-		if err != nil {
-			return nil, nil, nil, fmt.Errorf("agreement: %w", err)
-		}
-		for _, d := range docs {
-			if _, ok := stored[d]; !ok {
-				missing = append(missing, d)
-			}
-		}
+	// with any change of status), and a finished document without one is
+	// stale (migration 10): only those are worked out here.
+	missing, err := queryIDs(ctx, db.sql, `SELECT x.doc_id FROM stale_docs x
+		WHERE EXISTS (SELECT 1 FROM doc_status s WHERE s.doc_id = x.doc_id AND s.status = 'done' AND s.annotator_id != ?)
+		AND NOT EXISTS (SELECT 1 FROM doc_stats d WHERE d.doc_id = x.doc_id) ORDER BY x.doc_id`, goldID)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("agreement: %w", err)
+	}
+	// A stat that does not decode is worked out again too.
+	if len(damaged) > 0 {
+		missing = append(missing, damaged...)
+		slices.Sort(missing)
+		missing = slices.Compact(missing)
 	}
 	if len(missing) > 0 {
 		computed, err := docStats(ctx, db.sql, missing, sch, goldID)
@@ -87,6 +77,13 @@ func (db *DB) AgreementStats(ctx context.Context, spans, units bool) ([]review.D
 			stored[d] = st
 		}
 	}
+	docs := make([]int64, 0, len(stored))
+	for d, st := range stored {
+		if len(st.IDs) > 0 {
+			docs = append(docs, d)
+		}
+	}
+	slices.Sort(docs)
 	stats := make([]review.DocStat, 0, len(docs))
 	for _, d := range docs {
 		if st, ok := stored[d]; ok {
@@ -207,11 +204,12 @@ func (db *DB) writeDocStats(ctx context.Context, tx *sql.Tx, docs []int64) error
 	return nil
 }
 
-// refreshDocStats stores the stats of documents someone finished that have
-// none, a few hundred per transaction.
+// refreshDocStats stores the stats of stale documents someone finished
+// that have none, a few hundred per transaction.
 func (db *DB) refreshDocStats(ctx context.Context) error {
-	docs, err := queryIDs(ctx, db.sql, `SELECT DISTINCT s.doc_id FROM doc_status s
-		WHERE s.status = 'done' AND NOT EXISTS (SELECT 1 FROM doc_stats d WHERE d.doc_id = s.doc_id) ORDER BY s.doc_id`)
+	docs, err := queryIDs(ctx, db.sql, `SELECT x.doc_id FROM stale_docs x
+		WHERE EXISTS (SELECT 1 FROM doc_status s WHERE s.doc_id = x.doc_id AND s.status = 'done')
+		AND NOT EXISTS (SELECT 1 FROM doc_stats d WHERE d.doc_id = x.doc_id) ORDER BY x.doc_id`)
 	if err != nil {
 		return err
 	}
@@ -233,20 +231,25 @@ func (db *DB) refreshDocStats(ctx context.Context) error {
 }
 
 // readDocStats decodes every stored document stat (two workers decode
-// while SQLite reads on); a stat that does not decode is left out.
-func (db *DB) readDocStats(ctx context.Context, hint int, spans, units bool) (map[int64]review.DocStat, error) {
+// while SQLite reads on); a stat that does not decode is left out, and its
+// document returned among the damaged.
+func (db *DB) readDocStats(ctx context.Context, spans, units bool) (stored map[int64]review.DocStat, damaged []int64, err error) {
 	type row struct {
 		doc         int64
 		data, units []byte
 	}
 	const batch = 256
 	work := make(chan []row, 4)
-	results := make(chan map[int64]review.DocStat, 2)
+	type result struct {
+		stats   map[int64]review.DocStat
+		damaged []int64
+	}
+	results := make(chan result, 2)
 	workers := max(1, min(2, runtime.GOMAXPROCS(0)))
 	for range workers {
 		go func() {
 			dec := &statReader{}
-			out := make(map[int64]review.DocStat, hint/workers+1)
+			out := result{stats: map[int64]review.DocStat{}}
 			for rows := range work {
 				for _, r := range rows {
 					st, err := dec.decode(r.data, spans)
@@ -254,7 +257,9 @@ func (db *DB) readDocStats(ctx context.Context, hint int, spans, units bool) (ma
 						err = decodeUnits(&dec.digestReader, r.units, &st)
 					}
 					if err == nil {
-						out[r.doc] = st
+						out.stats[r.doc] = st
+					} else {
+						out.damaged = append(out.damaged, r.doc)
 					}
 				}
 			}
@@ -266,7 +271,7 @@ func (db *DB) readDocStats(ctx context.Context, hint int, spans, units bool) (ma
 	if units {
 		query = "SELECT s.doc_id, s.data, u.data FROM doc_stats s LEFT JOIN doc_units u ON u.doc_id = s.doc_id"
 	}
-	err := db.eachRow(ctx, query, func(r *sql.Rows) error {
+	err = db.eachRow(ctx, query, func(r *sql.Rows) error {
 		var doc int64
 		var data, unitData sql.RawBytes
 		if err := r.Scan(&doc, &data, &unitData); err != nil {
@@ -281,13 +286,19 @@ func (db *DB) readDocStats(ctx context.Context, hint int, spans, units bool) (ma
 	})
 	work <- pending
 	close(work)
-	stored := make(map[int64]review.DocStat, hint)
-	for range workers {
-		for d, st := range <-results {
+	first := <-results
+	stored, damaged = first.stats, first.damaged
+	for range workers - 1 {
+		more := <-results
+		damaged = append(damaged, more.damaged...)
+		if len(more.stats) > len(stored) {
+			stored, more.stats = more.stats, stored
+		}
+		for d, st := range more.stats {
 			stored[d] = st
 		}
 	}
-	return stored, err
+	return stored, damaged, err
 }
 
 // ReviewDoc loads one document as ReviewSet would (done layers of anns,

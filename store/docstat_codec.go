@@ -62,30 +62,59 @@ func decodeUnits(d *digestReader, data []byte, st *review.DocStat) error {
 	k := len(st.IDs)
 	refs := make([]string, len(st.Items)*(k+1))
 	st.Units = make([]review.StatUnit, len(st.Items))
+	// The units' keys and names are cut from one string per document (a
+	// project has hundreds of thousands); scopes and gold's values, of
+	// which there are a few, are interned.
+	var buf []byte
+	cuts := make([]int, 0, len(refs)+len(st.Units))
+	cut := func() { cuts = append(cuts, len(buf)) }
 	for i := range st.Units {
 		it := &st.Units[i]
-		it.Scope = schema.Scope(d.raw())
+		it.Scope = schema.Scope(d.str())
 		it.Refs, refs = refs[:k+1:k+1], refs[k+1:]
-		for j := range it.Refs {
+		for range it.Refs {
 			switch d.byte1() {
 			case unitNone:
 			case unitDoc:
-				it.Refs[j] = annotate.UnitDocument
+				buf = append(buf, annotate.UnitDocument...)
 			case unitTarget:
-				it.Refs[j] = annotate.TargetUnit(d.varint())
+				buf = annotate.AppendTargetUnit(buf, d.varint())
 			case unitQuote:
-				it.Refs[j] = annotate.QuoteUnit(d.varint())
+				buf = annotate.AppendQuoteUnit(buf, d.varint())
 			default:
-				it.Refs[j] = d.raw()
+				n := d.uvarint()
+				if uint64(len(d.b)) < n {
+					return errDigest
+				}
+				buf, d.b = append(buf, d.b[:n]...), d.b[n:]
 			}
+			cut()
 		}
-		it.Name = d.raw()
+		n := d.uvarint()
+		if uint64(len(d.b)) < n {
+			return errDigest
+		}
+		buf, d.b = append(buf, d.b[:n]...), d.b[n:]
+		cut()
 		it.Start, it.End = int(d.varint()), int(d.varint())
-		it.Gold = d.raw()
+		it.Gold = d.str()
 		it.GoldTowards = int(d.varint())
 	}
 	if d.err != nil || len(d.b) != 0 {
 		return errDigest
+	}
+	all, from := string(buf), 0
+	next := func() string {
+		s := all[from:cuts[0]]
+		from, cuts = cuts[0], cuts[1:]
+		return s
+	}
+	for i := range st.Units {
+		it := &st.Units[i]
+		for j := range it.Refs {
+			it.Refs[j] = next()
+		}
+		it.Name = next()
 	}
 	return nil
 }

@@ -255,19 +255,33 @@ type Disagreement struct {
 // furthest apart first: by distance, then by the number of distinct
 // values, then in document and text order.
 func (s *Set) Disagreements(items []Item) []Disagreement {
+	// Sort small keys, then copy each item once: items are large and a
+	// project has tens of thousands of disagreements.
+	type key struct {
+		item     int
+		distance float64
+		distinct int
+	}
 	g := s.gauge()
-	var out []Disagreement
+	var keys []key
 	for i := range items {
 		if distance, distinct, ok := g.measure(&items[i]); ok {
-			out = append(out, Disagreement{Item: items[i], Distance: distance, Distinct: distinct})
+			keys = append(keys, key{i, distance, distinct})
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Disagreement) int {
-		if a.Distance != b.Distance {
-			return cmp.Compare(b.Distance, a.Distance)
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.distance != b.distance {
+			return cmp.Compare(b.distance, a.distance)
 		}
-		return cmp.Compare(b.Distinct, a.Distinct)
+		if a.distinct != b.distinct {
+			return cmp.Compare(b.distinct, a.distinct)
+		}
+		return cmp.Compare(a.item, b.item)
 	})
+	out := make([]Disagreement, len(keys))
+	for i, k := range keys {
+		out[i] = Disagreement{Item: items[k.item], Distance: k.distance, Distinct: k.distinct}
+	}
 	return out
 }
 
@@ -287,11 +301,11 @@ func (s *Set) CountDisagreements(items []Item) int {
 type gauge struct {
 	tasks     map[string]schema.Task
 	positions map[string]map[string]int // task → label → position
-	distinct  map[string]bool           // scratch
+	distinct  []string                  // scratch: the distinct values of one item
 }
 
 func (s *Set) gauge() *gauge {
-	g := &gauge{tasks: map[string]schema.Task{}, positions: map[string]map[string]int{}, distinct: map[string]bool{}}
+	g := &gauge{tasks: map[string]schema.Task{}, positions: map[string]map[string]int{}}
 	for _, t := range s.Schema.Tasks {
 		g.tasks[t.Name] = t
 		g.positions[t.Name] = map[string]int{}
@@ -310,13 +324,13 @@ func (g *gauge) measure(it *Item) (distance float64, distinct int, ok bool) {
 		return 0, 0, false
 	}
 	task, pos := g.tasks[it.Task], g.positions[it.Task]
-	clear(g.distinct)
+	g.distinct = g.distinct[:0]
 	lo, hi := len(task.Labels), -1
 	for _, v := range it.Values {
-		if v == "" {
+		if v == "" || slices.Contains(g.distinct, v) {
 			continue
 		}
-		g.distinct[v] = true
+		g.distinct = append(g.distinct, v)
 		if p, ok := pos[v]; ok {
 			lo, hi = min(lo, p), max(hi, p)
 		}

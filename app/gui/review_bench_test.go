@@ -6,8 +6,6 @@ package gui
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -24,15 +22,7 @@ import (
 // opens its window for ana.
 func rvBenchWindow(b *testing.B) (*UI, *store.DB) {
 	b.Helper()
-	src := storetest.TeamProject(b)
-	path := filepath.Join(b.TempDir(), "team.slant")
-	data, err := os.ReadFile(src)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		b.Fatal(err)
-	}
+	path := storetest.CopyProject(b, storetest.TeamProject(b))
 	db, err := ops.OpenProject(context.Background(), path, store.Options{})
 	if err != nil {
 		b.Fatal(err)

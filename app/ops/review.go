@@ -132,8 +132,11 @@ func (r *Review) openFromStats(ctx context.Context, o AgreementOptions) error {
 	if r.Items, err = review.ItemsFromStats(stats, ids); err != nil {
 		return err
 	}
-	r.Disagreements = set.Disagreements(r.Items)
+	// The list and the report read the items only: one each per core.
+	listed := make(chan []review.Disagreement)
+	go func() { listed <- set.Disagreements(r.Items) }()
 	r.Report, err = review.ReportFromItems(sch, names, ids, stats, r.Items, review.Options{Tasks: o.Tasks, Bootstrap: o.Bootstrap, Seed: o.Seed})
+	r.Disagreements = <-listed
 	return err
 }
 

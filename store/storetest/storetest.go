@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -137,4 +138,29 @@ func ReportP95(b *testing.B, times []time.Duration, budgetMs float64) {
 	b.ReportMetric(Ms(p(0.5)), "p50-ms")
 	b.ReportMetric(Ms(s[len(s)-1]), "max-ms")
 	b.ReportMetric(float64(len(s)), "samples")
+}
+
+// CopyProject copies the project at src into a new file in a temporary
+// directory and returns its path, streaming it so that a benchmark's heap
+// does not start with the whole file in it.
+func CopyProject(tb testing.TB, src string) string {
+	tb.Helper()
+	dst := filepath.Join(tb.TempDir(), filepath.Base(src))
+	in, err := os.Open(src)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		tb.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return dst
 }
