@@ -166,6 +166,17 @@ func TestDigestsAfterMerge(t *testing.T) {
 		if into == "empty" && digests(t, dst) != 6 {
 			t.Errorf("into an empty project: %d digests copied, want 6", digests(t, dst))
 		}
+		if into == "empty" {
+			// A copy is as current as its source: nothing stale, the
+			// stats copied and read as they are.
+			srcStale, _ := src.CountRows(ctx, "stale_docs")
+			if n, _ := dst.CountRows(ctx, "stale_docs"); n != srcStale {
+				t.Errorf("into an empty project: %d stale documents, the source has %d", n, srcStale)
+			}
+			if got := statsReport(t, dst); got != statsReport(t, src) {
+				t.Errorf("stats of the copy:\n%s\nwant\n%s", got, statsReport(t, src))
+			}
+		}
 		got := reportJSON(t, dst)
 		if err := dst.DropDigests(ctx); err != nil {
 			t.Fatal(err)

@@ -206,6 +206,17 @@ func (db *DB) MergeAll(ctx context.Context, paths []string, opts MergeOptions) (
 		return nil, err
 	}
 	defer conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON")
+	// The merge commits to the write-ahead log, where it is durable; the
+	// log's pages are copied into the file by a checkpoint afterwards (see
+	// Checkpoint), not at once by this commit.
+	var autoCheckpoint int
+	if err := conn.QueryRowContext(ctx, "PRAGMA wal_autocheckpoint").Scan(&autoCheckpoint); err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
+		return nil, err
+	}
+	defer conn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", autoCheckpoint))
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err

@@ -266,6 +266,17 @@ func (db *DB) Name() string {
 func (db *DB) ReadOnly() bool { return db.readOnly }
 
 // Close closes the project and releases the writer's lock.
+// Checkpoint copies the write-ahead log into the project file: a passive
+// checkpoint, so readers and writers carry on meanwhile. A merge leaves
+// this to be done afterwards (by this, or by Close), so that its commit
+// does not also wait for the whole file to be written twice.
+func (db *DB) Checkpoint(ctx context.Context) error {
+	if _, err := db.sql.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
+		return fmt.Errorf("checkpoint %s: %w", db.path, err)
+	}
+	return nil
+}
+
 func (db *DB) Close() error {
 	var err error
 	if db.sql != nil {

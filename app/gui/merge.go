@@ -208,6 +208,11 @@ func (u *UI) runMerge(paths []string, opts ops.MergeOptions) {
 	db := u.db
 	go func() {
 		sum, err := ops.Merge(ctx, db, paths, opts)
+		if err == nil && sum.Total.Changed() {
+			// The merge is durable in the write-ahead log; copying it into
+			// the file goes on here, while the window is back in use.
+			go db.Checkpoint(context.Background())
+		}
 		fyne.Do(func() {
 			cancel()
 			bar.Stop()
