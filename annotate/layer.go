@@ -81,6 +81,10 @@ func QuoteUnit(id int64) string { return string(AppendQuoteUnit(nil, id)) }
 // AppendQuoteUnit appends the unit key of a quote to b.
 func AppendQuoteUnit(b []byte, id int64) []byte { return strconv.AppendInt(append(b, 'q'), id, 10) }
 
+// EntityUnit is the unit key of an entity span, as the review compares
+// span layers (labels are never about one).
+func EntityUnit(id int64) string { return "e" + strconv.FormatInt(id, 10) }
+
 // ParseUnit splits a unit key into its scope and id.
 func ParseUnit(unit string) (scope string, id int64, ok bool) {
 	if unit == UnitDocument {
@@ -98,6 +102,8 @@ func ParseUnit(unit string) (scope string, id int64, ok bool) {
 		return "target", id, true
 	case 'q':
 		return "quote", id, true
+	case 'e':
+		return "entity", id, true
 	}
 	return "", 0, false
 }

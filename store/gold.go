@@ -69,10 +69,33 @@ func (db *DB) DecideGold(ctx context.Context, reviewerID int64, ds []GoldDecisio
 	}
 	return db.mutateBy(ctx, gold.ID, reviewerID, docID, action, func(rec *recorder) error {
 		started := map[int64]bool{}
+		start := func(doc int64) error {
+			if started[doc] {
+				return nil
+			}
+			started[doc] = true
+			if err := startDocument(rec, gold.ID, doc); err != nil {
+				return err
+			}
+			// Mark gold's layer as made, so that nothing ever seeds
+			// suggestions into it.
+			_, err := rec.tx.ExecContext(rec.ctx, `INSERT OR IGNORE INTO layers(doc_id, annotator_id, seeded_at, engine)
+				VALUES (?, ?, ?, 'gold')`, doc, gold.ID, now())
+			return err
+		}
 		for _, d := range ds {
 			g := len(d.Doc.Layers) - 1
 			if g < 0 || d.Doc.Layers[g] == nil {
 				return fmt.Errorf("document %d: gold's layer is not loaded", d.Doc.ID)
+			}
+			if review.IsSpanTask(d.Item.Task) {
+				if err := decideSpan(rec, gold.ID, d); err != nil {
+					return err
+				}
+				if err := start(d.Doc.ID); err != nil {
+					return err
+				}
+				continue
 			}
 			ref, err := goldRef(rec, gold.ID, d.Doc, d.Item.Unit)
 			if err != nil {
@@ -98,21 +121,59 @@ func (db *DB) DecideGold(ctx context.Context, reviewerID int64, ds []GoldDecisio
 				"value": d.Value, "towards": towards, "schema_version": int64(schemaVersion), "updated_at": now()}); err != nil {
 				return err
 			}
-			if !started[d.Doc.ID] {
-				started[d.Doc.ID] = true
-				if err := startDocument(rec, gold.ID, d.Doc.ID); err != nil {
-					return err
-				}
-				// Mark gold's layer as made, so that nothing ever seeds
-				// suggestions into it.
-				if _, err := rec.tx.ExecContext(rec.ctx, `INSERT OR IGNORE INTO layers(doc_id, annotator_id, seeded_at, engine)
-					VALUES (?, ?, ?, 'gold')`, d.Doc.ID, gold.ID, now()); err != nil {
-					return err
-				}
+			if err := start(d.Doc.ID); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
+}
+
+// decideSpan makes gold's span at a span-layer unit the one of the
+// annotator whose value d.Value is (a copy, as decided), or a rejected
+// copy for review.NoSpan; "" removes gold's span there.
+func decideSpan(rec *recorder, goldID int64, d GoldDecision) error {
+	doc, u := d.Doc, d.Item.Unit
+	g := len(doc.Layers) - 1
+	cur, hasCur := review.SpanAt(doc.Layers[g], u.Refs[g])
+	if d.Value == "" {
+		if !hasCur {
+			return nil
+		}
+		return rec.remove("layer_spans", row{"id": cur.ID})
+	}
+	var src annotate.Span
+	found := false
+	for i := 0; i < g && i < len(u.Refs); i++ {
+		sp, ok := review.SpanAt(doc.Layers[i], u.Refs[i])
+		if !ok {
+			continue
+		}
+		if d.Value == review.NoSpan && !found || review.SpanValue(doc.Text, sp) == d.Value {
+			src, found = sp, true
+			if d.Value != review.NoSpan {
+				break
+			}
+		}
+	}
+	if !found {
+		return fmt.Errorf("document %d: no annotator has %q at %s any more; reload the review", doc.ID, d.Value, d.Item.Unit.Name)
+	}
+	src.Decision = annotate.Added
+	if d.Value == review.NoSpan {
+		src.Decision = annotate.Rejected
+	}
+	src.SuggestionID = 0
+	if hasCur {
+		// Gold's span there (a target's mention, say) keeps its target.
+		r := spanRow(doc.ID, goldID, src, nil)
+		delete(r, "target_id")
+		delete(r, "doc_id")
+		delete(r, "annotator_id")
+		return rec.update("layer_spans", row{"id": cur.ID}, r)
+	}
+	_, err := rec.insert("layer_spans", spanRow(doc.ID, goldID, src, nil))
+	return err
 }
 
 // goldRef returns gold's unit key for a matched unit, copying the unit into

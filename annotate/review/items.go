@@ -165,12 +165,18 @@ func parallel(n int, fn func(from, to int)) {
 
 func (s *Set) match(d int) *Matched {
 	doc := &s.Docs[d]
-	return Match(doc.Layers, func(start, end int) string { return slice(doc.Text, start, end) })
+	gold := -1
+	if s.Gold {
+		gold = len(doc.Layers) - 1
+	}
+	return match(doc.Layers, gold, func(start, end int) string { return slice(doc.Text, start, end) })
 }
 
 // Items lists every task's units, document by document (in Set order), then
 // task by task (schema order), then unit by unit (text order): the units
-// at least one annotator (or gold) gave a value.
+// at least one annotator (or gold) gave a value; then the document's span
+// layers' units where annotators differ or gold decided (see
+// appendSpanItems).
 func (s *Set) Items(matches []*Matched) []Item {
 	var out []Item
 	k := len(s.Annotators)
@@ -235,6 +241,7 @@ func (s *Set) Items(matches []*Matched) []Item {
 				out = append(out, it)
 			}
 		}
+		out = s.appendSpanItems(out, d, m)
 	}
 	return out
 }

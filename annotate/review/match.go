@@ -15,6 +15,8 @@
 //     one to one.
 //   - Quotes match by span overlap: at least half of the shorter span, best
 //     pairs first, one to one.
+//   - Entity spans, for reviewing the span layers, match the same way as
+//     quotes.
 //
 // A unit that an annotator does not have is a missing value, never a
 // disagreement.
@@ -46,6 +48,9 @@ type Matched struct {
 	Document Unit
 	Targets  []Unit
 	Quotes   []Unit
+	// Entities are the entity spans, matched for the review of the span
+	// layers (gold's rejected spans among them: gold decided "none").
+	Entities []Unit
 	// targetOf maps layer i's target id to its index in Targets.
 	targetOf []map[int64]int
 	// seeded holds the mentions of targets matched by suggestion, for
@@ -72,6 +77,8 @@ func (m *Matched) Units(scope schema.Scope) []Unit {
 		return m.Targets
 	case schema.ScopeQuote:
 		return m.Quotes
+	case ScopeEntity:
+		return m.Entities
 	}
 	return []Unit{m.Document}
 }
@@ -79,6 +86,12 @@ func (m *Matched) Units(scope schema.Scope) []Unit {
 // Match matches the units of one document's layers. A nil layer (an
 // annotator who did not count on this document) has no units.
 func Match(layers []*annotate.Layer, text func(start, end int) string) *Matched {
+	return match(layers, -1, text)
+}
+
+// match is Match with gold's layer at index gold (-1: none), whose
+// rejected spans are matched too.
+func match(layers []*annotate.Layer, gold int, text func(start, end int) string) *Matched {
 	n := len(layers)
 	m := &Matched{targetOf: make([]map[int64]int, n), seeded: make([]map[int64][][2]int, n)}
 	m.Document = Unit{Scope: schema.ScopeDocument, Refs: make([]string, n)}
@@ -90,7 +103,8 @@ func Match(layers []*annotate.Layer, text func(start, end int) string) *Matched 
 		}
 	}
 	m.matchTargets(layers, text)
-	m.matchQuotes(layers, text)
+	m.matchQuotes(layers, gold, text)
+	m.matchEntities(layers, gold, text)
 	return m
 }
 
@@ -185,28 +199,47 @@ func (m *Matched) matchTargets(layers []*annotate.Layer, text func(start, end in
 	}
 }
 
-func (m *Matched) matchQuotes(layers []*annotate.Layer, text func(start, end int) string) {
-	n := len(layers)
-	per := make([][]candidate, n)
-	for i, l := range layers {
-		if l == nil {
-			continue
-		}
-		for _, q := range l.Quotes() {
-			per[i] = append(per[i], candidate{id: q.ID, spans: [][2]int{{q.Start, q.End}}, start: q.Start, end: q.End})
-		}
-	}
+func (m *Matched) matchQuotes(layers []*annotate.Layer, gold int, text func(start, end int) string) {
+	per := spanCandidates(layers, annotate.KindQuote, gold)
 	m.cluster(&m.Quotes, schema.ScopeQuote, per, quoteScore, func(i int, c candidate) string {
 		return annotate.QuoteUnit(c.id)
 	}, nil, text)
 	sort.SliceStable(m.Quotes, func(a, b int) bool { return m.Quotes[a].Start < m.Quotes[b].Start })
 }
 
+func (m *Matched) matchEntities(layers []*annotate.Layer, gold int, text func(start, end int) string) {
+	per := spanCandidates(layers, annotate.KindEntity, gold)
+	m.cluster(&m.Entities, ScopeEntity, per, quoteScore, func(i int, c candidate) string {
+		return annotate.EntityUnit(c.id)
+	}, nil, text)
+	sort.SliceStable(m.Entities, func(a, b int) bool { return m.Entities[a].Start < m.Entities[b].Start })
+}
+
+// spanCandidates are each layer's live spans of a kind (and gold's rejected
+// ones: where gold decided there is none).
+func spanCandidates(layers []*annotate.Layer, kind string, gold int) [][]candidate {
+	per := make([][]candidate, len(layers))
+	for i, l := range layers {
+		if l == nil {
+			continue
+		}
+		for _, s := range l.Spans {
+			if s.Kind == kind && (s.Live() || i == gold) {
+				per[i] = append(per[i], candidate{id: s.ID, spans: [][2]int{{s.Start, s.End}}, start: s.Start, end: s.End})
+			}
+		}
+	}
+	return per
+}
+
 // place puts layer i's candidate c into unit u.
 func (m *Matched) place(u, i int, c candidate, ref string, text func(start, end int) string) {
 	units := &m.Targets
-	if ref[0] == 'q' {
+	switch ref[0] {
+	case 'q':
 		units = &m.Quotes
+	case 'e':
+		units = &m.Entities
 	}
 	unit := &(*units)[u]
 	unit.Refs[i] = ref

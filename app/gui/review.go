@@ -226,6 +226,7 @@ func (m *reviewMode) install(rev *ops.Review) error {
 	for _, t := range sch.Tasks {
 		tasks = append(tasks, t.Name)
 	}
+	tasks = append(tasks, review.EntitySpans, review.QuoteSpans)
 	anns := append([]string{"every annotator"}, rev.Set.Annotators...)
 	m.taskSel.Options, m.annSel.Options = tasks, anns
 	m.taskSel.Selected, m.annSel.Selected = tasks[0], anns[0]
@@ -260,6 +261,21 @@ func (m *reviewMode) close() {
 		c.SetOnTypedKey(nil)
 	}
 	u.refocus()
+}
+
+// spanChoice is the value key k picks for a span-layer disagreement: a
+// digit takes that annotator's span (1 the first), 0 or N takes none; ""
+// when the key picks nothing.
+func spanChoice(d *review.Disagreement, k string) string {
+	if k == "0" || k == "n" || k == "N" {
+		return review.NoSpan
+	}
+	if len(k) == 1 && k[0] >= '1' && k[0] <= '9' {
+		if a := int(k[0] - '1'); a < len(d.Values) {
+			return d.Values[a]
+		}
+	}
+	return ""
 }
 
 // refocus gives the keyboard back to the disagreement list.
@@ -385,6 +401,12 @@ func (m *reviewMode) key(k string, isRune bool) {
 	}
 	if k == "g" || k == "G" {
 		m.majority(i)
+		return
+	}
+	if d := &m.rev.Disagreements[i]; review.IsSpanTask(d.Task) {
+		if v := spanChoice(d, k); v != "" {
+			m.decide(i, v, true)
+		}
 		return
 	}
 	if t, ok := m.schema.Task(m.rev.Disagreements[i].Task); ok {

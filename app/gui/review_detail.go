@@ -98,8 +98,11 @@ func (d *reviewDetail) show(i int) {
 	dis := &rev.Disagreements[i]
 	doc, matched := rev.Doc(i)
 	task, ok := d.m.schema.Task(dis.Task)
-	if !ok { // a task since removed from the schema
+	if !ok { // a span layer, or a task since removed from the schema
 		task = &schema.Task{Name: dis.Task}
+		if review.IsSpanTask(dis.Task) {
+			task.Question = "which span is right: an annotator's (its digit), or none (0)?"
+		}
 	}
 	d.title.SetText(fmt.Sprintf("%s · %s", dis.Task, doc.Title))
 	kind := string(dis.Unit.Scope)
@@ -146,6 +149,14 @@ func (d *reviewDetail) show(i int) {
 	var keys []string
 	for _, l := range task.Labels {
 		keys = append(keys, l.Key+" "+l.Value)
+	}
+	if review.IsSpanTask(dis.Task) {
+		for a, name := range rev.Set.Annotators {
+			if a < 9 && dis.Values[a] != "" && dis.Values[a] != review.NoSpan {
+				keys = append(keys, fmt.Sprintf("%d %s's", a+1, name))
+			}
+		}
+		keys = append(keys, "0 none")
 	}
 	maj, _ := dis.Majority()
 	majority := "G majority (" + maj + ")"
@@ -222,6 +233,10 @@ func unitHighlights(doc *review.Doc, u review.Unit) ([]Highlight, int) {
 				if q.HasSpeaker {
 					add(q.SpeakerStart, q.SpeakerEnd, speakerColor)
 				}
+			}
+		case "entity":
+			if s, ok := l.Span(id); ok && s.Live() {
+				add(s.Start, s.End, reviewMention)
 			}
 		}
 	}

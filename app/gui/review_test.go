@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/slant-annotate/slant/annotate"
+	"github.com/slant-annotate/slant/annotate/review"
 	"github.com/slant-annotate/slant/store"
 )
 
@@ -337,5 +338,63 @@ func TestReviewNoDisagreements(t *testing.T) {
 	}
 	if m.open != -1 || len(rvGold(t, db)) != 0 {
 		t.Error("keys did something with nothing to review")
+	}
+}
+
+// Span layers are adjudicated like labels: cai rejects an entity the
+// others kept, and a digit takes the first annotator's span for gold.
+func TestReviewAdjudicatesSpans(t *testing.T) {
+	path := wsProject(t)
+	db := wsOpenDB(t, path)
+	rvTeam(t, db)
+	ctx := context.Background()
+	cai, _ := db.FindAnnotator(ctx, "cai")
+	l, err := db.Layer(ctx, wsSample, cai.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dropped annotate.Span
+	for _, s := range l.Spans {
+		if s.Kind == annotate.KindEntity && s.Live() {
+			dropped = s
+			break
+		}
+	}
+	rejected := annotate.Rejected
+	if _, err := db.EditSpan(ctx, cai.ID, wsSample, dropped.ID, store.SpanEdit{Decision: &rejected}); err != nil {
+		t.Fatal(err)
+	}
+	u := wsNew(t, test.NewTempApp(t), db, "ana")
+	m := rvOpen(t, u, true)
+	m.taskSel.SetSelected(review.EntitySpans)
+	if len(m.shown) != 1 {
+		t.Fatalf("%d entity span disagreements listed, want 1", len(m.shown))
+	}
+	d := &m.rev.Disagreements[m.shown[0]]
+	if d.Unit.Start != dropped.Start || d.Values[2] != review.NoSpan || d.Values[0] != d.Values[1] {
+		t.Fatalf("disagreement at %d: %q", d.Unit.Start, d.Values)
+	}
+	u.win.Canvas().Focus(m.list)
+	rvType(t, u, string(fyne.KeyReturn))
+	if m.detail.card[2].value.Text != review.NoSpan || m.detail.card[0].value.Text != d.Values[0] ||
+		!strings.Contains(m.detail.keys.text.Text, "1 ana's") || !strings.Contains(m.detail.keys.text.Text, "0 none") {
+		t.Errorf("cards %q %q, keys %q", m.detail.card[0].value.Text, m.detail.card[2].value.Text, m.detail.keys.text.Text)
+	}
+	rvType(t, u, "1")
+	if d.Gold != d.Values[0] || m.progress.Text != "decided 1 of 4 (this list: 1 of 1)" {
+		t.Errorf("gold %q, progress %q", d.Gold, m.progress.Text)
+	}
+	gl, err := db.GoldLayer(ctx, wsSample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := false
+	for _, s := range gl.Spans {
+		if s.Kind == annotate.KindEntity && s.Start == dropped.Start && s.End == dropped.End && s.Label == dropped.Label && s.Live() {
+			copied = true
+		}
+	}
+	if !copied {
+		t.Errorf("gold's layer lacks ana's span %+v", dropped)
 	}
 }

@@ -369,6 +369,10 @@ func (r *Review) refreshGold(ctx context.Context, d int) error {
 				continue
 			}
 			it.Unit = nu
+			if review.IsSpanTask(it.Task) {
+				it.Gold = doc.GoldSpanValue(nu)
+				return
+			}
 			if nu.Refs[g] == "" {
 				return
 			}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/slant-annotate/slant/annotate"
+	"github.com/slant-annotate/slant/annotate/review"
 	"github.com/slant-annotate/slant/app/ops"
 	"github.com/slant-annotate/slant/store"
 )
@@ -79,10 +80,12 @@ func TestReviewDecidesGold(t *testing.T) {
 	if rita.Unblinded == "" {
 		t.Error("the reviewer is still recorded as blind")
 	}
-	if len(r.Disagreements) != 1 || r.Disagreements[0].Task != "target_sentiment" {
+	// The target ana and ben labelled differently, and the entity ben
+	// added (span layers are reviewed too).
+	if len(r.Disagreements) != 2 || r.Disagreements[0].Task != "target_sentiment" || r.Disagreements[1].Task != review.EntitySpans {
 		t.Fatalf("disagreements %+v", r.Disagreements)
 	}
-	if decided, total := r.Progress(); decided != 0 || total != 1 {
+	if decided, total := r.Progress(); decided != 0 || total != 2 {
 		t.Errorf("progress %d of %d", decided, total)
 	}
 	if _, _, err := r.TakeMajority(ctx, 0); err != ops.ErrNoMajority {
@@ -174,7 +177,7 @@ func TestGoldCopiesAUnitOnlyAnAnnotatorHas(t *testing.T) {
 	}
 	var acme = -1
 	for i, d := range r.Disagreements {
-		if d.Unit.Start == 3000 {
+		if d.Unit.Start == 3000 && d.Task == "target_sentiment" {
 			acme = i
 		}
 	}
@@ -257,5 +260,94 @@ func TestReviewFromStatsMatchesLayers(t *testing.T) {
 	}
 	if _, ok, err := again.Undo(ctx); !ok || err != nil || again.Disagreements[0].Gold != "" {
 		t.Errorf("undo in a new review: %v %v, gold %q", ok, err, again.Disagreements[0].Gold)
+	}
+}
+
+func TestReviewDecidesSpans(t *testing.T) {
+	ctx := context.Background()
+	db, doc := reviewProject(t)
+	r, err := ops.OpenReview(ctx, db, "rita", ops.AgreementOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := -1
+	for j, d := range r.Disagreements {
+		if d.Task == review.EntitySpans {
+			i = j
+		}
+	}
+	if i < 0 {
+		t.Fatalf("the entity ben added is not a disagreement: %+v", r.Disagreements)
+	}
+	d := r.Disagreements[i]
+	bens := d.Values[1]
+	if d.Values[0] != review.NoSpan || !strings.HasPrefix(bens, "ORG «") || d.Unit.Start != 3000 || d.Unit.End != 3010 {
+		t.Fatalf("values %q at [%d, %d)", d.Values, d.Unit.Start, d.Unit.End)
+	}
+	goldSpans := func() []annotate.Span {
+		gl, err := db.GoldLayer(ctx, doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []annotate.Span
+		for _, s := range gl.Spans {
+			if s.Kind == annotate.KindEntity && s.Start == 3000 {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	// A digit takes ben's span: gold's layer gets a copy of it.
+	if _, err := r.Decide(ctx, i, bens); err != nil {
+		t.Fatal(err)
+	}
+	if g := r.Disagreements[i].Gold; g != bens {
+		t.Errorf("gold %q, want ben's %q", g, bens)
+	}
+	if s := goldSpans(); len(s) != 1 || s[0].End != 3010 || s[0].Label != "ORG" || !s[0].Live() {
+		t.Errorf("gold's spans at 3000: %+v", s)
+	}
+	// "none" rejects it in gold's layer, which reads as decided.
+	if _, err := r.Decide(ctx, i, review.NoSpan); err != nil {
+		t.Fatal(err)
+	}
+	if g := r.Disagreements[i].Gold; g != review.NoSpan {
+		t.Errorf("gold %q, want none", g)
+	}
+	if s := goldSpans(); len(s) != 1 || s[0].Live() {
+		t.Errorf("gold's spans at 3000 after none: %+v", s)
+	}
+	if decided, total := r.Progress(); decided != 1 || total != 2 {
+		t.Errorf("progress %d of %d", decided, total)
+	}
+	// Undo goes back to ben's span; a new review sees gold's decision.
+	if _, ok, err := r.Undo(ctx); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	if g := r.Disagreements[i].Gold; g != bens {
+		t.Errorf("after undo gold %q, want ben's", g)
+	}
+	again, err := ops.OpenReview(ctx, db, "rita", ops.AgreementOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, d := range again.Disagreements {
+		if d.Task == review.EntitySpans && d.Gold == bens {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("reopened: gold's span decision lost: %+v", again.Disagreements)
+	}
+	// Span tasks are not label tasks: agreement reports only the schema's.
+	rep, err := ops.Agreement(ctx, db, ops.AgreementOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range rep.Tasks {
+		if review.IsSpanTask(task.Task) {
+			t.Errorf("a span layer reported as a task: %+v", task)
+		}
 	}
 }
