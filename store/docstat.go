@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"runtime"
 	"slices"
@@ -15,9 +16,13 @@ import (
 	"github.com/slant-annotate/slant/annotate/schema"
 )
 
-// docStatFormat is the document stat encoding's version; a stat of
-// another version is treated as missing.
-const docStatFormat = 4
+// docStatFormat is the document stat encoding's version, and unitsFormat
+// its units'; a stat of another version is treated as missing (worked out
+// again).
+const (
+	docStatFormat = 5
+	unitsFormat   = 1
+)
 
 // querier runs queries on the database or inside a transaction.
 type querier interface {
@@ -254,7 +259,7 @@ func (db *DB) readDocStats(ctx context.Context, spans, units bool) (stored map[i
 				for _, r := range rows {
 					st, err := dec.decode(r.data, spans)
 					if err == nil && units {
-						err = decodeUnits(&dec.digestReader, r.units, &st)
+						st.Units, err = decodeUnits(&dec.digestReader, r.units, len(st.Items), len(st.IDs))
 					}
 					if err == nil {
 						out.stats[r.doc] = st
@@ -300,6 +305,43 @@ func (db *DB) readDocStats(ctx context.Context, spans, units bool) (stored map[i
 	}
 	return stored, damaged, err
 }
+
+// DocUnits returns the units of document docID's stat, as AgreementStats
+// with units would (the review reads them as it shows documents): for the
+// stat of the annotators ids with items items, from its stored row, or
+// worked out again. ErrStatChanged means the document's stat is no longer
+// that one.
+func (db *DB) DocUnits(ctx context.Context, docID int64, ids []int64, items int) ([]review.StatUnit, error) {
+	var data []byte
+	err := db.sql.QueryRowContext(ctx, "SELECT data FROM doc_units WHERE doc_id = ?", docID).Scan(&data)
+	if err == nil {
+		if units, err := decodeUnits(newDigestReader(), data, items, len(ids)); err == nil {
+			return units, nil
+		}
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("document %d: %w", docID, err)
+	}
+	sch, _, err := db.Schema(ctx)
+	if err != nil {
+		return nil, err
+	}
+	goldID := int64(-1)
+	if gold, err := db.FindAnnotator(ctx, annotate.GoldAnnotator); err == nil {
+		goldID = gold.ID
+	}
+	stats, err := docStats(ctx, db.sql, []int64{docID}, sch, goldID)
+	if err != nil {
+		return nil, fmt.Errorf("document %d: %w", docID, err)
+	}
+	st, ok := stats[docID]
+	if !ok || !slices.Equal(st.IDs, ids) || len(st.Units) != items {
+		return nil, fmt.Errorf("document %d: %w", docID, ErrStatChanged)
+	}
+	return st.Units, nil
+}
+
+// ErrStatChanged is returned when a document changed under a review.
+var ErrStatChanged = errors.New("its labels changed since the review opened; open the review again")
 
 // ReviewDoc loads one document as ReviewSet would (done layers of anns,
 // in their order, then gold's), for a review that reads documents only

@@ -20,6 +20,7 @@ func encodeUnits(st review.DocStat) []byte {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
+	b = binary.AppendUvarint(b, unitsFormat)
 	b = binary.AppendUvarint(b, uint64(len(st.Units)))
 	for _, it := range st.Units {
 		raw(string(it.Scope))
@@ -47,29 +48,27 @@ func encodeUnits(st review.DocStat) []byte {
 		raw(it.Name)
 		num(int64(it.Start))
 		num(int64(it.End))
-		raw(it.Gold)
-		num(int64(it.GoldTowards))
 	}
 	return b
 }
 
-// decodeUnits fills in the units of st's items from encodeUnits' bytes.
-func decodeUnits(d *digestReader, data []byte, st *review.DocStat) error {
+// decodeUnits reads encodeUnits' bytes: the units of a stat of items
+// items and k annotators.
+func decodeUnits(d *digestReader, data []byte, items, k int) ([]review.StatUnit, error) {
 	d.b, d.err = data, nil
-	if d.count() != len(st.Items) {
-		return errDigest
+	if d.uvarint() != unitsFormat || d.count() != items {
+		return nil, errDigest
 	}
-	k := len(st.IDs)
-	refs := make([]string, len(st.Items)*(k+1))
-	st.Units = make([]review.StatUnit, len(st.Items))
+	refs := make([]string, items*(k+1))
+	units := make([]review.StatUnit, items)
 	// The units' keys and names are cut from one string per document (a
-	// project has hundreds of thousands); scopes and gold's values, of
-	// which there are a few, are interned.
+	// project has hundreds of thousands); scopes, of which there are a
+	// few, are interned.
 	var buf []byte
-	cuts := make([]int, 0, len(refs)+len(st.Units))
+	cuts := make([]int, 0, len(refs)+items)
 	cut := func() { cuts = append(cuts, len(buf)) }
-	for i := range st.Units {
-		it := &st.Units[i]
+	for i := range units {
+		it := &units[i]
 		it.Scope = schema.Scope(d.str())
 		it.Refs, refs = refs[:k+1:k+1], refs[k+1:]
 		for range it.Refs {
@@ -84,7 +83,7 @@ func decodeUnits(d *digestReader, data []byte, st *review.DocStat) error {
 			default:
 				n := d.uvarint()
 				if uint64(len(d.b)) < n {
-					return errDigest
+					return nil, errDigest
 				}
 				buf, d.b = append(buf, d.b[:n]...), d.b[n:]
 			}
@@ -92,16 +91,14 @@ func decodeUnits(d *digestReader, data []byte, st *review.DocStat) error {
 		}
 		n := d.uvarint()
 		if uint64(len(d.b)) < n {
-			return errDigest
+			return nil, errDigest
 		}
 		buf, d.b = append(buf, d.b[:n]...), d.b[n:]
 		cut()
 		it.Start, it.End = int(d.varint()), int(d.varint())
-		it.Gold = d.str()
-		it.GoldTowards = int(d.varint())
 	}
 	if d.err != nil || len(d.b) != 0 {
-		return errDigest
+		return nil, errDigest
 	}
 	all, from := string(buf), 0
 	next := func() string {
@@ -109,14 +106,14 @@ func decodeUnits(d *digestReader, data []byte, st *review.DocStat) error {
 		from, cuts = cuts[0], cuts[1:]
 		return s
 	}
-	for i := range st.Units {
-		it := &st.Units[i]
+	for i := range units {
+		it := &units[i]
 		for j := range it.Refs {
 			it.Refs[j] = next()
 		}
 		it.Name = next()
 	}
-	return nil
+	return units, nil
 }
 
 // encodeDocStat writes a document stat but its units (see encodeUnits),
@@ -136,13 +133,6 @@ func encodeDocStat(st review.DocStat) []byte {
 		}
 		unum(uint64(i))
 	}
-	flag := func(b bool) {
-		if b {
-			body = append(body, 1)
-		} else {
-			body = append(body, 0)
-		}
-	}
 	num(st.DocID)
 	unum(uint64(len(st.IDs)))
 	for _, id := range st.IDs {
@@ -155,12 +145,20 @@ func encodeDocStat(st review.DocStat) []byte {
 			ref(v)
 		}
 
-		flag(it.Towards != nil)
+		var flags byte
+		for bit, on := range []bool{it.Towards != nil, it.TowardsDiffer, it.NotShared, it.Gold != ""} {
+			if on {
+				flags |= 1 << bit
+			}
+		}
+		body = append(body, flags)
 		for _, t := range it.Towards {
 			num(int64(t))
 		}
-		flag(it.TowardsDiffer)
-		flag(it.NotShared)
+		if it.Gold != "" {
+			ref(it.Gold)
+			num(int64(it.GoldTowards))
+		}
 	}
 	for layer := range st.Spans {
 		unum(uint64(len(st.Spans[layer])))
@@ -259,7 +257,8 @@ func (d *statReader) decode(data []byte, spans bool) (review.DocStat, error) {
 			it.Values[j] = d.ref()
 		}
 
-		if d.byte1() == 1 {
+		flags := d.byte1()
+		if flags&1 != 0 {
 			if len(towards) < k {
 				towards = make([]int, k*(len(st.Items)-i))
 			}
@@ -268,8 +267,13 @@ func (d *statReader) decode(data []byte, spans bool) (review.DocStat, error) {
 				it.Towards[j] = int(d.varint())
 			}
 		}
-		it.TowardsDiffer = d.byte1() == 1
-		it.NotShared = d.byte1() == 1
+		it.TowardsDiffer = flags&2 != 0
+		it.NotShared = flags&4 != 0
+		it.GoldTowards = -1
+		if flags&8 != 0 {
+			it.Gold = d.ref()
+			it.GoldTowards = int(d.varint())
+		}
 	}
 	n := func() int { return int(d.uvarint()) }
 	for layer := range st.Spans {

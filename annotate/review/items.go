@@ -39,6 +39,9 @@ type Set struct {
 type Item struct {
 	Doc   int // index in Set.Docs
 	DocID int64
+	// Pos is the item's place among its document's items, which stays
+	// the same while the document's layers do.
+	Pos   int
 	Task  string
 	Unit  Unit
 	// Values has one value per annotator; "" is missing.
@@ -182,6 +185,7 @@ func (s *Set) Items(matches []*Matched) []Item {
 	k := len(s.Annotators)
 	for d, doc := range s.Docs {
 		m := matches[d]
+		first := len(out) // the document's first item
 		for _, task := range s.Schema.Tasks {
 			stance := task.Towards != ""
 			for _, u := range m.Units(task.Scope) {
@@ -238,10 +242,11 @@ func (s *Set) Items(matches []*Matched) []Item {
 						}
 					}
 				}
+				it.Pos = len(out) - first
 				out = append(out, it)
 			}
 		}
-		out = s.appendSpanItems(out, d, m)
+		out = s.appendSpanItems(out, d, m, first)
 	}
 	return out
 }

@@ -10,7 +10,8 @@ import (
 // The span layers are reviewed as two tasks of their own, beside the
 // schema's: a unit is an entity span or a quote matched across layers, and
 // an annotator's value is their span as it reads (SpanValue), or "none"
-// where they have no span there. They are not in the schema, so no label
+// where they have no span there. Only units where annotators differ are
+// items: agreement on spans is the span report's. They are not in the schema, so no label
 // report counts them (the span report does); gold's answer is a span
 // copied from the annotator chosen, or a rejected one for "none".
 const (
@@ -72,8 +73,8 @@ func (doc *Doc) GoldSpanValue(u Unit) string {
 }
 
 // appendSpanItems adds document d's span-layer units on which the
-// annotators who count differ, or that gold decided.
-func (s *Set) appendSpanItems(out []Item, d int, m *Matched) []Item {
+// annotators who count differ; the document's items start at out[first].
+func (s *Set) appendSpanItems(out []Item, d int, m *Matched, first int) []Item {
 	doc := &s.Docs[d]
 	k := len(s.Annotators)
 	counted := 0
@@ -102,18 +103,21 @@ func (s *Set) appendSpanItems(out []Item, d int, m *Matched) []Item {
 			if s.Gold && len(doc.Layers) > k {
 				it.Gold = doc.GoldSpanValue(u)
 			}
-			differ, first := false, ""
+			differ, seen := false, ""
 			for _, v := range it.Values {
 				if v == "" {
 					continue
 				}
-				if first == "" {
-					first = v
-				} else if v != first {
+				if seen == "" {
+					seen = v
+				} else if v != seen {
 					differ = true
 				}
 			}
-			if (live && counted >= 2 && differ) || it.Gold != "" {
+			// Which units are items depends on the annotators' layers only,
+			// never on gold's (whose target decisions copy mentions too).
+			if live && counted >= 2 && differ {
+				it.Pos = len(out) - first
 				out = append(out, it)
 			}
 		}

@@ -40,17 +40,33 @@ type StatItem struct {
 	Towards       []int    // stance tasks: the matched target, -1 none
 	TowardsDiffer bool
 	NotShared     bool
-}
-
-// StatUnit is the unit of a StatItem as the review lists it, with gold's
-// value: Refs has one key per annotator of the DocStat, then gold's.
-type StatUnit struct {
-	Scope       schema.Scope
-	Refs        []string
-	Name        string
-	Start, End  int
+	// Gold is gold's value ("" undecided) and GoldTowards its target.
 	Gold        string
 	GoldTowards int
+}
+
+// StatUnit is the unit of a StatItem as the review lists it: Refs has one
+// key per annotator of the DocStat, then gold's.
+type StatUnit struct {
+	Scope      schema.Scope
+	Refs       []string
+	Name       string
+	Start, End int
+}
+
+// Unit is the unit su stands for among a set's k annotators, cols giving
+// the set's column of each annotator of the DocStat.
+func (su *StatUnit) Unit(cols []int, k int) Unit {
+	u := Unit{Scope: su.Scope, Name: su.Name, Start: su.Start, End: su.End, Refs: make([]string, k+1)}
+	for j, c := range cols {
+		if j < len(su.Refs) {
+			u.Refs[c] = su.Refs[j]
+		}
+	}
+	if len(su.Refs) > len(cols) {
+		u.Refs[k] = su.Refs[len(cols)]
+	}
+	return u
 }
 
 // PairSpans is span agreement of annotators A and B (indices in IDs), as
@@ -116,9 +132,10 @@ func (s *Set) DocStat(d int, m *Matched, items []Item, ids []int64) DocStat {
 		if it.Doc != d {
 			continue
 		}
-		si := StatItem{Task: it.Task, TowardsDiffer: it.TowardsDiffer, NotShared: it.NotShared, Values: make([]string, len(cols))}
+		si := StatItem{Task: it.Task, TowardsDiffer: it.TowardsDiffer, NotShared: it.NotShared, Values: make([]string, len(cols)),
+			Gold: it.Gold, GoldTowards: it.GoldTowards}
 		su := StatUnit{Scope: it.Unit.Scope, Refs: make([]string, len(cols)+1), Name: it.Unit.Name, Start: it.Unit.Start,
-			End: it.Unit.End, Gold: it.Gold, GoldTowards: it.GoldTowards}
+			End: it.Unit.End}
 		if it.Towards != nil {
 			si.Towards = make([]int, len(cols))
 		}
@@ -421,8 +438,11 @@ func (p *patternKeys) key(labels []string, cols []int) (string, bool) {
 }
 
 // ItemsFromStats lists the units of documents' stats, document by
-// document (Item.Doc is the index in stats), with values in the order of
-// ids (the report's annotators) and gold's unit key last in Unit.Refs.
+// document (Item.Doc is the index in stats, Item.Pos the unit's in its
+// stat), with values in the order of ids (the report's annotators). A
+// stat's units, where read, fill in Item.Unit with gold's unit key last in
+// Refs; where not, the review reads them when it shows the document (see
+// StatUnit.Unit).
 func ItemsFromStats(stats []DocStat, ids []int64) ([]Item, error) {
 	k := len(ids)
 	col := map[int64]int{}
@@ -433,19 +453,13 @@ func ItemsFromStats(stats []DocStat, ids []int64) ([]Item, error) {
 	for _, st := range stats {
 		total += len(st.Items)
 	}
-	items := make([]Item, 0, total)
-	// Values, targets and unit keys in three backing arrays: a project has
-	// hundreds of thousands of units.
+	items := make([]Item, total)
+	// Values and targets in two backing arrays: a project has hundreds of
+	// thousands of units.
 	values := make([]string, total*k)
 	towards := make([]int, total*k)
-	var refs []string
-	for _, st := range stats {
-		if st.Units != nil {
-			refs = make([]string, total*(k+1)) // units were read
-			break
-		}
-	}
 	cols := make([]int, 0, k)
+	n := 0
 	for d, st := range stats {
 		cols = cols[:0]
 		for _, id := range st.IDs {
@@ -455,39 +469,29 @@ func ItemsFromStats(stats []DocStat, ids []int64) ([]Item, error) {
 			}
 			cols = append(cols, c)
 		}
-		for i, si := range st.Items {
-			it := Item{Doc: d, DocID: st.DocID, Task: si.Task, Values: values[:k:k], TowardsDiffer: si.TowardsDiffer,
-				NotShared: si.NotShared, GoldTowards: -1}
+		for i := range st.Items {
+			si := &st.Items[i]
+			it := &items[n]
+			n++
+			*it = Item{Doc: d, DocID: st.DocID, Pos: i, Task: si.Task, Values: values[:k:k], TowardsDiffer: si.TowardsDiffer,
+				NotShared: si.NotShared, Gold: si.Gold, GoldTowards: si.GoldTowards}
 			values = values[k:]
-			var su StatUnit
 			if i < len(st.Units) {
-				su = st.Units[i]
-				it.Gold, it.GoldTowards = su.Gold, su.GoldTowards
-				it.Unit = Unit{Scope: su.Scope, Name: su.Name, Start: su.Start, End: su.End}
-			}
-			if refs != nil {
-				it.Unit.Refs, refs = refs[:k+1:k+1], refs[k+1:]
+				it.Unit = st.Units[i].Unit(cols, k)
 			}
 			if si.Towards != nil {
 				it.Towards = towards[:k:k]
-				for i := range it.Towards {
-					it.Towards[i] = -1
+				for j := range it.Towards {
+					it.Towards[j] = -1
 				}
 			}
 			towards = towards[k:]
 			for j, c := range cols {
 				it.Values[c] = si.Values[j]
-				if it.Unit.Refs != nil && j < len(su.Refs) {
-					it.Unit.Refs[c] = su.Refs[j]
-				}
 				if si.Towards != nil {
 					it.Towards[c] = si.Towards[j]
 				}
 			}
-			if it.Unit.Refs != nil && len(su.Refs) > len(cols) {
-				it.Unit.Refs[k] = su.Refs[len(cols)]
-			}
-			items = append(items, it)
 		}
 	}
 	return items, nil

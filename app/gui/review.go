@@ -570,8 +570,8 @@ func (m *reviewMode) undo(redo bool) {
 	m.list.refresh()
 	m.updateProgress()
 	if i >= 0 {
-		d := m.rev.Disagreements[i]
 		m.openDisagreement(i)
+		d := m.rev.Disagreements[i]
 		m.status.SetText(fmt.Sprintf("%s: gold's %s of %s is now %q", map[bool]string{true: "redone", false: "undone"}[redo],
 			d.Task, unitName(d.Unit), d.Gold))
 	} else {

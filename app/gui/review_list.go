@@ -127,7 +127,7 @@ func (r *disagreementRow) CreateRenderer() fyne.WidgetRenderer {
 func (r *disagreementRow) show(m *reviewMode, i int, cursor, keyboard bool) {
 	d := &m.rev.Disagreements[i]
 	title := m.rev.Title(d.Doc)
-	r.title.set(fmt.Sprintf("%s · %s · %s", d.Task, unitName(d.Unit), clipText(title, 80)), d.Gold == "")
+	r.title.set(fmt.Sprintf("%s · %s · %s", d.Task, unitName(m.rev.Unit(i)), clipText(title, 80)), d.Gold == "")
 	r.values.set(valueLine(m.rev, d), false)
 	fill, stroke, width := color.Color(color.Transparent), color.Color(nil), float32(0)
 	switch {

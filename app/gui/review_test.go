@@ -189,7 +189,7 @@ func TestReviewAdjudicate(t *testing.T) {
 	}
 	for p, i := range m.shown {
 		d := m.rev.Disagreements[i]
-		if got := d.Task + " " + unitName(d.Unit); got != want[p] {
+		if got := d.Task + " " + unitName(m.rev.Unit(i)); got != want[p] {
 			t.Errorf("row %d is %q, want %q", p, got, want[p])
 		}
 	}
@@ -371,8 +371,8 @@ func TestReviewAdjudicatesSpans(t *testing.T) {
 		t.Fatalf("%d entity span disagreements listed, want 1", len(m.shown))
 	}
 	d := &m.rev.Disagreements[m.shown[0]]
-	if d.Unit.Start != dropped.Start || d.Values[2] != review.NoSpan || d.Values[0] != d.Values[1] {
-		t.Fatalf("disagreement at %d: %q", d.Unit.Start, d.Values)
+	if m.rev.Unit(m.shown[0]).Start != dropped.Start || d.Values[2] != review.NoSpan || d.Values[0] != d.Values[1] {
+		t.Fatalf("disagreement at %d: %q", m.rev.Unit(m.shown[0]).Start, d.Values)
 	}
 	u.win.Canvas().Focus(m.list)
 	rvType(t, u, string(fyne.KeyReturn))

@@ -29,6 +29,12 @@ type Review struct {
 	anns                     []store.Annotator // Set.Annotators'
 	loaded                   []bool            // whose layers are read
 	titled                   []bool            // whose title is read (nil: all are)
+	// For a review opened from the documents' stats, whose units are read
+	// as documents are shown: each document's stat's annotators and number
+	// of items, and whether its units are read (nil: all are).
+	statIDs   [][]int64
+	statItems []int
+	unitsRead []bool
 }
 
 // ErrNoMajority is returned when no value has more votes than the others.
@@ -110,9 +116,13 @@ func (r *Review) openFromLayers(ctx context.Context, o AgreementOptions) error {
 // finished work) and reads a document's layers only when it is opened or
 // decided (see load).
 func (r *Review) openFromStats(ctx context.Context, o AgreementOptions) error {
-	stats, anns, sch, err := r.db.AgreementStats(ctx, false, true)
+	stats, anns, sch, err := r.db.AgreementStats(ctx, false, false)
 	if err != nil {
 		return err
+	}
+	r.statIDs, r.statItems, r.unitsRead = make([][]int64, len(stats)), make([]int, len(stats)), make([]bool, len(stats))
+	for d, st := range stats {
+		r.statIDs[d], r.statItems[d] = st.IDs, len(st.Items)
 	}
 	names := make([]string, len(anns))
 	ids := make([]int64, len(anns))
@@ -147,6 +157,9 @@ func (r *Review) load(ctx context.Context, d int) error {
 	if r.loaded[d] {
 		return nil
 	}
+	if err := r.readUnits(ctx, d); err != nil {
+		return err
+	}
 	doc, err := r.db.ReviewDoc(ctx, r.Set.Docs[d].ID, r.anns)
 	if err != nil {
 		return err
@@ -154,6 +167,52 @@ func (r *Review) load(ctx context.Context, d int) error {
 	r.Set.Docs[d] = doc
 	r.loaded[d] = true
 	return r.refreshGold(ctx, d)
+}
+
+// readUnits fills in the units of document d's items and disagreements
+// from its stat, the first time they are needed.
+func (r *Review) readUnits(ctx context.Context, d int) error {
+	if r.unitsRead == nil || r.unitsRead[d] {
+		return nil
+	}
+	units, err := r.db.DocUnits(ctx, r.Set.Docs[d].ID, r.statIDs[d], r.statItems[d])
+	if err != nil {
+		return err
+	}
+	k := len(r.anns)
+	cols := make([]int, len(r.statIDs[d]))
+	for j, id := range r.statIDs[d] {
+		cols[j] = -1
+		for c, a := range r.anns {
+			if a.ID == id {
+				cols[j] = c
+			}
+		}
+		if cols[j] < 0 {
+			return fmt.Errorf("document %d: annotator %d is not among the annotators", r.Set.Docs[d].ID, id)
+		}
+	}
+	fill := func(it *review.Item) {
+		if it.Pos < len(units) {
+			it.Unit = units[it.Pos].Unit(cols, k)
+		}
+	}
+	for _, i := range r.itemsOf[d] {
+		fill(&r.Items[i])
+	}
+	for _, i := range r.disagreementsOf[d] {
+		fill(&r.Disagreements[i].Item)
+	}
+	r.unitsRead[d] = true
+	return nil
+}
+
+// Unit is the unit of disagreement i, read the first time it is asked for
+// (empty when its document cannot be read).
+func (r *Review) Unit(i int) review.Unit {
+	d := &r.Disagreements[i]
+	r.readUnits(context.Background(), d.Doc)
+	return d.Unit
 }
 
 // Title is the title of document d (an index in Set.Docs), read the first
@@ -251,7 +310,8 @@ func (r *Review) TakeMajority(ctx context.Context, i int) (string, store.Event, 
 func (r *Review) AcceptAgreed(ctx context.Context) (int, store.Event, error) {
 	var ds []store.GoldDecision
 	docs := map[int]bool{}
-	for _, it := range r.Items {
+	for i := range r.Items {
+		it := &r.Items[i]
 		if it.Gold != "" || it.Valued() < 2 || it.TowardsDiffer {
 			continue
 		}
@@ -271,7 +331,7 @@ func (r *Review) AcceptAgreed(ctx context.Context) (int, store.Event, error) {
 			}
 			docs[it.Doc] = true
 		}
-		ds = append(ds, store.GoldDecision{Doc: &r.Set.Docs[it.Doc], Matched: r.Matches[it.Doc], Item: it, Value: v, Towards: towards})
+		ds = append(ds, store.GoldDecision{Doc: &r.Set.Docs[it.Doc], Matched: r.Matches[it.Doc], Item: *it, Value: v, Towards: towards})
 	}
 	if len(ds) == 0 {
 		return 0, store.Event{}, nil

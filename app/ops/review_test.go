@@ -177,7 +177,7 @@ func TestGoldCopiesAUnitOnlyAnAnnotatorHas(t *testing.T) {
 	}
 	var acme = -1
 	for i, d := range r.Disagreements {
-		if d.Unit.Start == 3000 && d.Task == "target_sentiment" {
+		if r.Unit(i).Start == 3000 && d.Task == "target_sentiment" {
 			acme = i
 		}
 	}
@@ -232,8 +232,9 @@ func TestReviewFromStatsMatchesLayers(t *testing.T) {
 	}
 	describe := func(r *ops.Review) []string {
 		var out []string
-		for _, d := range r.Disagreements {
-			out = append(out, fmt.Sprintf("%d %s %v %v %q [%d,%d) gold %q", d.DocID, d.Task, d.Values, d.Unit.Refs, d.Unit.Name, d.Unit.Start, d.Unit.End, d.Gold))
+		for i, d := range r.Disagreements {
+			u := r.Unit(i)
+			out = append(out, fmt.Sprintf("%d %s %v %v %q [%d,%d) gold %q", d.DocID, d.Task, d.Values, u.Refs, u.Name, u.Start, u.End, d.Gold))
 		}
 		return out
 	}
@@ -279,10 +280,10 @@ func TestReviewDecidesSpans(t *testing.T) {
 	if i < 0 {
 		t.Fatalf("the entity ben added is not a disagreement: %+v", r.Disagreements)
 	}
-	d := r.Disagreements[i]
+	d, unit := r.Disagreements[i], r.Unit(i)
 	bens := d.Values[1]
-	if d.Values[0] != review.NoSpan || !strings.HasPrefix(bens, "ORG «") || d.Unit.Start != 3000 || d.Unit.End != 3010 {
-		t.Fatalf("values %q at [%d, %d)", d.Values, d.Unit.Start, d.Unit.End)
+	if d.Values[0] != review.NoSpan || !strings.HasPrefix(bens, "ORG «") || unit.Start != 3000 || unit.End != 3010 {
+		t.Fatalf("values %q at [%d, %d)", d.Values, unit.Start, unit.End)
 	}
 	goldSpans := func() []annotate.Span {
 		gl, err := db.GoldLayer(ctx, doc)

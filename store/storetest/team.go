@@ -17,7 +17,7 @@ import (
 
 // teamVersion is the team project generator's version, part of its cache
 // key: bump it whenever TeamProject's output changes.
-const teamVersion = "v3"
+const teamVersion = "v4"
 
 // The team project's size (see TeamProject).
 const (
