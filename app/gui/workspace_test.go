@@ -1463,7 +1463,10 @@ func TestWorkspaceRetriesEveryUnsavedLabel(t *testing.T) {
 
 // 11. The status choice and the target entry narrow the list.
 func TestWorkspaceListFilters(t *testing.T) {
-	u, _, _, _ := wsSetup(t)
+	// The list reloads in the background and swaps the rows in with
+	// fyne.Do: on one UI thread here, as in the app, with the test's own
+	// steps on it too.
+	u := wsNew(t, newSerialApp(t), wsOpenDB(t, wsProject(t)), "ana")
 	ids := func() []int64 {
 		var out []int64
 		for i := 0; i < u.docs.pager.count; i++ {
@@ -1474,35 +1477,45 @@ func TestWorkspaceListFilters(t *testing.T) {
 	}
 	wait := func(what string, want ...int64) {
 		t.Helper()
-		wsEventually(t, what, 10*time.Second, func() bool { return fmt.Sprint(ids()) == fmt.Sprint(want) })
+		wsEventually(t, what, 10*time.Second, func() bool {
+			var got []int64
+			onUI(func() { got = ids() })
+			return fmt.Sprint(got) == fmt.Sprint(want)
+		})
 	}
-	wsKey(u, fyne.KeyReturn) // sample done
-	wsRune(u, '2')           // Walmart in progress
+	onUI(func() {
+		wsKey(u, fyne.KeyReturn) // sample done
+		wsRune(u, '2')           // Walmart in progress
+	})
 	if u.ws.doc.ID != wsDocWalmart {
 		t.Fatalf("doc %d", u.ws.doc.ID)
 	}
-	u.docs.status.SetSelected("done")
+	onUI(func() { u.docs.status.SetSelected("done") })
 	wait("done", wsSample)
-	u.docs.status.SetSelected("to do")
+	onUI(func() { u.docs.status.SetSelected("to do") })
 	wait("to do", wsDocRain)
-	u.docs.status.SetSelected("in progress")
+	onUI(func() { u.docs.status.SetSelected("in progress") })
 	wait("in progress", wsDocWalmart)
-	u.docs.status.SetSelected("skipped")
+	onUI(func() { u.docs.status.SetSelected("skipped") })
 	wait("skipped")
-	u.docs.status.SetSelected("all documents")
+	onUI(func() { u.docs.status.SetSelected("all documents") })
 	wait("all", wsSample, wsDocWalmart, wsDocRain)
 
-	u.docs.target.SetText("Walmart")
+	onUI(func() { u.docs.target.SetText("Walmart") })
 	wait("target Walmart", wsSample, wsDocWalmart)
-	wsEventually(t, "the status bar count", 5*time.Second, func() bool { return strings.Contains(u.status.Text, "2 of 3 documents match") })
-	u.docs.status.SetSelected("done")
+	wsEventually(t, "the status bar count", 5*time.Second, func() bool {
+		var text string
+		onUI(func() { text = u.status.Text })
+		return strings.Contains(text, "2 of 3 documents match")
+	})
+	onUI(func() { u.docs.status.SetSelected("done") })
 	wait("target Walmart, done", wsSample)
-	u.docs.target.SetText("Flipkart")
+	onUI(func() { u.docs.target.SetText("Flipkart") })
 	wait("target Flipkart, done", wsSample)
-	u.docs.status.SetSelected("all documents")
-	u.docs.target.SetText("Madrid")
+	onUI(func() { u.docs.status.SetSelected("all documents") })
+	onUI(func() { u.docs.target.SetText("Madrid") })
 	wait("target Madrid", wsDocRain)
-	u.docs.target.SetText("")
+	onUI(func() { u.docs.target.SetText("") })
 	wait("no filter", wsSample, wsDocWalmart, wsDocRain)
 	// The open document is still the one on screen, and still selected.
 	if u.ws.doc.ID != wsDocWalmart || u.docs.selected != wsDocWalmart {
