@@ -136,16 +136,34 @@ func TestDigestsAfterMerge(t *testing.T) {
 	ctx := context.Background()
 	src, _, _ := digestProject(t)
 	want := reportJSON(t, src)
-	for _, into := range []string{"empty", "labelled"} {
+	for _, into := range []string{"empty", "new", "labelled"} {
 		var dst *store.DB
-		if into == "empty" {
+		if into == "empty" || into == "new" {
 			var err error
 			dst, err = store.Open(ctx, t.TempDir()+"/into.slant", store.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer dst.Close()
-		} else {
+		}
+		if into == "new" {
+			// What a new project starts with: the sample article and the
+			// default schema. It counts as empty: the copy replaces it.
+			if _, _, err := dst.Schema(ctx); err != nil {
+				t.Fatal(err)
+			}
+			b, err := dst.BeginBatch(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := b.Add(ctx, annotate.Document{Title: "Sample", Text: "A sample article about trade.", Source: store.SampleSource}); err != nil {
+				t.Fatal(err)
+			}
+			if err := b.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			into = "empty"
+		} else if into == "labelled" {
 			dst, _, _ = digestProjectOf(t, "cai", "dan") // the same articles
 		}
 		if _, err := dst.Merge(ctx, src.Path(), store.MergeOptions{}); err != nil {
@@ -169,6 +187,10 @@ func TestDigestsAfterMerge(t *testing.T) {
 		if into == "empty" {
 			// A copy is as current as its source: nothing stale, the
 			// stats copied and read as they are.
+			srcDocs, _ := src.CountRows(ctx, "documents")
+			if n, _ := dst.CountRows(ctx, "documents"); n != srcDocs {
+				t.Errorf("into an empty project: %d documents, the source has %d", n, srcDocs)
+			}
 			srcStale, _ := src.CountRows(ctx, "stale_docs")
 			if n, _ := dst.CountRows(ctx, "stale_docs"); n != srcStale {
 				t.Errorf("into an empty project: %d stale documents, the source has %d", n, srcStale)

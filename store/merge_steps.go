@@ -98,14 +98,22 @@ func (m *merger) merge(src *mergeSource) (MergeStats, error) {
 var copied = []string{"annotators", "schemas", "merges", "documents", "pretag_runs", "suggested_targets",
 	"suggested_spans", "layers", "layer_targets", "layer_spans", "labels", "doc_status", "events", "layer_digests", "doc_stats", "doc_units"}
 
-// empty reports whether this project holds nothing that a merge copies.
+// empty reports whether this project holds nothing a merge would keep:
+// no rows of the tables it copies, but for what a new project starts with
+// (the bundled sample article, untouched by anyone, and schema versions
+// the other project has too), which the copy replaces.
 func (m *merger) empty() (bool, error) {
+	starter := map[string]bool{"documents": true, "schemas": true, "pretag_runs": true, "suggested_targets": true, "suggested_spans": true}
 	var parts []string
 	for _, t := range copied {
-		parts = append(parts, "EXISTS (SELECT 1 FROM main."+t+")")
+		if !starter[t] {
+			parts = append(parts, "EXISTS (SELECT 1 FROM main."+t+")")
+		}
 	}
+	parts = append(parts, "EXISTS (SELECT 1 FROM main.documents WHERE source != ?)",
+		"EXISTS (SELECT 1 FROM main.schemas WHERE toml NOT IN (SELECT toml FROM o.schemas))")
 	var any bool
-	if err := m.tx.QueryRowContext(m.ctx, "SELECT "+strings.Join(parts, " OR ")).Scan(&any); err != nil {
+	if err := m.tx.QueryRowContext(m.ctx, m.rewrite("SELECT "+strings.Join(parts, " OR ")), SampleSource).Scan(&any); err != nil {
 		return false, fmt.Errorf("merge %s: %w", m.src.given, err)
 	}
 	return !any, nil
@@ -151,6 +159,18 @@ func (m *merger) copyAll(st *MergeStats) error {
 	counts := map[string]*int{"annotators": &st.Annotators, "schemas": &st.Schemas, "documents": &st.Documents,
 		"pretag_runs": &st.Pretagged, "layers": &st.LayersAdded, "layer_targets": &st.Targets, "layer_spans": &st.Spans,
 		"labels": &st.Labels, "doc_status": &st.Statuses, "events": &st.Events}
+	// What a new project starts with goes (see empty); a sample the other
+	// has too is not counted as added.
+	var had int
+	if err := m.tx.QueryRowContext(m.ctx, m.rewrite("SELECT count(*) FROM main.documents WHERE sha256 IN (SELECT sha256 FROM o.documents)")).Scan(&had); err != nil {
+		return fmt.Errorf("merge %s: %w", m.src.given, err)
+	}
+	defer func() { st.Documents -= had }()
+	for _, t := range []string{"suggested_spans", "suggested_targets", "pretag_runs", "documents", "schemas"} {
+		if _, err := m.exec("DELETE FROM main." + t); err != nil {
+			return err
+		}
+	}
 	// Indexes are built once the rows are in, by sorting, rather than
 	// row by row in an order that wanders over their pages.
 	indexes, err := m.dropIndexes(copied)

@@ -41,9 +41,9 @@ type Item struct {
 	DocID int64
 	// Pos is the item's place among its document's items, which stays
 	// the same while the document's layers do.
-	Pos   int
-	Task  string
-	Unit  Unit
+	Pos  int
+	Task string
+	Unit Unit
 	// Values has one value per annotator; "" is missing.
 	Values []string
 	// Towards, for a stance task, has for each annotator the matched target

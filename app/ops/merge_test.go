@@ -228,8 +228,13 @@ func TestCrashInsideMergeLeavesProjectAsItWas(t *testing.T) {
 	other := labelledProject(t, 300)
 	otherBefore, _ := os.ReadFile(other)
 	path := filepath.Join(t.TempDir(), "here.slant")
-	db, err := ops.OpenProject(context.Background(), path, store.Options{}) // with the sample: no copy as is
+	db, err := ops.OpenProject(context.Background(), path, store.Options{})
 	if err != nil {
+		t.Fatal(err)
+	}
+	// An annotator of its own: not empty, so the merge goes step by step
+	// rather than copying the other whole.
+	if _, err := db.EnsureAnnotator(context.Background(), "zed"); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
