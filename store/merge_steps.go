@@ -215,10 +215,14 @@ func (m *merger) copyAll(st *MergeStats) error {
 	}
 	// A layer is a (document, annotator) pair with any work.
 	n := 0
+	// (Grouped first, each through its index where it has one: a
+	// compound of the raw rows would sort a million of them.)
 	err = m.tx.QueryRowContext(m.ctx, `SELECT count(*) FROM (SELECT doc_id, annotator_id FROM main.layers
-		UNION SELECT doc_id, annotator_id FROM main.layer_targets UNION SELECT doc_id, annotator_id FROM main.layer_spans
-		UNION SELECT doc_id, annotator_id FROM main.labels UNION SELECT doc_id, annotator_id FROM main.doc_status
-		UNION SELECT doc_id, annotator_id FROM main.events)`).Scan(&n)
+		UNION SELECT doc_id, annotator_id FROM main.layer_targets GROUP BY doc_id, annotator_id
+		UNION SELECT doc_id, annotator_id FROM main.layer_spans GROUP BY doc_id, annotator_id
+		UNION SELECT doc_id, annotator_id FROM main.labels GROUP BY doc_id, annotator_id
+		UNION SELECT doc_id, annotator_id FROM main.doc_status
+		UNION SELECT doc_id, annotator_id FROM main.events GROUP BY doc_id, annotator_id)`).Scan(&n)
 	st.LayersAdded = n
 	return err
 }
