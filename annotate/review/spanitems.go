@@ -2,6 +2,7 @@ package review
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/slant-annotate/slant/annotate"
 	"github.com/slant-annotate/slant/annotate/schema"
@@ -83,25 +84,48 @@ func (s *Set) appendSpanItems(out []Item, d int, m *Matched, first int) []Item {
 			counted++
 		}
 	}
+	if counted < 2 {
+		return out
+	}
+	spans := make([]annotate.Span, k)
+	has := make([]bool, k)
 	for _, layer := range []struct {
 		task  string
 		units []Unit
 	}{{EntitySpans, m.Entities}, {QuoteSpans, m.Quotes}} {
 		for _, u := range layer.units {
-			it := Item{Doc: d, DocID: doc.ID, Task: layer.task, Unit: u, Values: make([]string, k), GoldTowards: -1}
-			live := false
+			// Most units are the same span in every layer: compared as
+			// spans first, and read as values (walking the text) only
+			// where they differ.
+			live, same := false, true
 			for i := 0; i < k; i++ {
+				has[i] = false
 				if doc.Layers[i] == nil {
 					continue
 				}
-				it.Values[i] = NoSpan
-				if sp, ok := SpanAt(doc.Layers[i], u.Refs[i]); ok {
-					it.Values[i] = SpanValue(doc.Text, sp)
-					live = live || sp.Live()
+				spans[i], has[i] = SpanAt(doc.Layers[i], u.Refs[i])
+				if !has[i] {
+					same = false
+					continue
+				}
+				live = live || spans[i].Live()
+				for j := 0; j < i && same; j++ {
+					if has[j] && !sameSpan(spans[i], spans[j]) {
+						same = false
+					}
 				}
 			}
-			if s.Gold && len(doc.Layers) > k {
-				it.Gold = doc.GoldSpanValue(u)
+			if !live || same {
+				continue
+			}
+			it := Item{Doc: d, DocID: doc.ID, Task: layer.task, Unit: u, Values: make([]string, k), GoldTowards: -1}
+			for i := 0; i < k; i++ {
+				switch {
+				case has[i]:
+					it.Values[i] = SpanValue(doc.Text, spans[i])
+				case doc.Layers[i] != nil:
+					it.Values[i] = NoSpan
+				}
 			}
 			differ, seen := false, ""
 			for _, v := range it.Values {
@@ -116,11 +140,22 @@ func (s *Set) appendSpanItems(out []Item, d int, m *Matched, first int) []Item {
 			}
 			// Which units are items depends on the annotators' layers only,
 			// never on gold's (whose target decisions copy mentions too).
-			if live && counted >= 2 && differ {
-				it.Pos = len(out) - first
-				out = append(out, it)
+			if !differ {
+				continue
 			}
+			if s.Gold && len(doc.Layers) > k {
+				it.Gold = doc.GoldSpanValue(u)
+			}
+			it.Pos = len(out) - first
+			out = append(out, it)
 		}
 	}
 	return out
+}
+
+// sameSpan reports whether two layers' spans read the same (see SpanValue).
+func sameSpan(a, b annotate.Span) bool {
+	return a.Live() == b.Live() && a.Kind == b.Kind && a.Start == b.Start && a.End == b.End && a.Label == b.Label &&
+		a.HasSpeaker == b.HasSpeaker && (!a.HasSpeaker || a.SpeakerStart == b.SpeakerStart && a.SpeakerEnd == b.SpeakerEnd) &&
+		slices.Equal(a.Fragments, b.Fragments)
 }
