@@ -31,3 +31,10 @@ func (db *DB) CorruptDocStats(ctx context.Context) error {
 	_, err := db.sql.ExecContext(ctx, "UPDATE doc_units SET data = x'02ff'")
 	return err
 }
+
+// JournalMode is the project's journal mode ("wal" while open).
+func (db *DB) JournalMode(ctx context.Context) (string, error) {
+	var mode string
+	err := db.sql.QueryRowContext(ctx, "PRAGMA main.journal_mode").Scan(&mode)
+	return mode, err
+}

@@ -187,6 +187,13 @@ func TestDigestsAfterMerge(t *testing.T) {
 		if into == "empty" {
 			// A copy is as current as its source: nothing stale, the
 			// stats copied and read as they are.
+			// Copied under a rollback journal, then back in WAL mode.
+			if mode, err := dst.JournalMode(ctx); mode != "wal" || err != nil {
+				t.Errorf("journal mode after merging into an empty project: %q (%v)", mode, err)
+			}
+			if err := dst.Checkpoint(ctx); err != nil {
+				t.Errorf("checkpoint after merging into an empty project: %v", err)
+			}
 			srcDocs, _ := src.CountRows(ctx, "documents")
 			if n, _ := dst.CountRows(ctx, "documents"); n != srcDocs {
 				t.Errorf("into an empty project: %d documents, the source has %d", n, srcDocs)

@@ -217,6 +217,30 @@ func (db *DB) MergeAll(ctx context.Context, paths []string, opts MergeOptions) (
 		return nil, err
 	}
 	defer conn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", autoCheckpoint))
+	// Into an empty project the first file is copied whole: its pages are
+	// then written once, straight into the file under a rollback journal
+	// (as atomic), rather than into the write-ahead log and later again
+	// into the file. That needs the file to itself: idle connections are
+	// let go, and while anyone else has it open the merge stays in WAL
+	// mode. The next open puts WAL mode back if this cannot.
+	if empty, err := emptyFor(ctx, conn, srcs[0].alias); err == nil && empty {
+		db.sql.SetMaxIdleConns(0)
+		db.sql.SetMaxIdleConns(2)
+		var mode string
+		if err := conn.QueryRowContext(ctx, "PRAGMA main.journal_mode = DELETE").Scan(&mode); err == nil && mode == "delete" {
+			defer func() {
+				var back string
+				if conn.QueryRowContext(context.Background(), "PRAGMA main.journal_mode = WAL").Scan(&back) != nil {
+					return
+				}
+				// An empty checkpoint on this connection sets up the new
+				// log; without it the next checkpoint (the window's, after
+				// a merge) finds the database locked once.
+				var busy, frames, done int
+				conn.QueryRowContext(context.Background(), "PRAGMA main.wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &done)
+			}()
+		}
+	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ package store
 // project, or its schemas, annotators and documents mapped onto this one's.
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -98,11 +99,24 @@ func (m *merger) merge(src *mergeSource) (MergeStats, error) {
 var copied = []string{"annotators", "schemas", "merges", "documents", "pretag_runs", "suggested_targets",
 	"suggested_spans", "layers", "layer_targets", "layer_spans", "labels", "doc_status", "events", "layer_digests", "doc_stats", "doc_units"}
 
-// empty reports whether this project holds nothing a merge would keep:
-// no rows of the tables it copies, but for what a new project starts with
-// (the bundled sample article, untouched by anyone, and schema versions
-// the other project has too), which the copy replaces.
+// empty reports whether this project holds nothing a merge would keep
+// (see emptyFor), so that it takes a copy of the other whole.
 func (m *merger) empty() (bool, error) {
+	empty, err := emptyFor(m.ctx, m.tx, m.src.alias)
+	if err != nil {
+		return false, fmt.Errorf("merge %s: %w", m.src.given, err)
+	}
+	return empty, nil
+}
+
+// emptyFor reports whether this project holds nothing that merging the
+// project attached as alias would keep: no rows of the tables a merge
+// copies, but for what a new project starts with (the bundled sample
+// article, untouched by anyone, and schema versions the other project has
+// too), which the copy replaces.
+func emptyFor(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, alias string) (bool, error) {
 	starter := map[string]bool{"documents": true, "schemas": true, "pretag_runs": true, "suggested_targets": true, "suggested_spans": true}
 	var parts []string
 	for _, t := range copied {
@@ -111,10 +125,10 @@ func (m *merger) empty() (bool, error) {
 		}
 	}
 	parts = append(parts, "EXISTS (SELECT 1 FROM main.documents WHERE source != ?)",
-		"EXISTS (SELECT 1 FROM main.schemas WHERE toml NOT IN (SELECT toml FROM o.schemas))")
+		"EXISTS (SELECT 1 FROM main.schemas WHERE toml NOT IN (SELECT toml FROM "+alias+".schemas))")
 	var any bool
-	if err := m.tx.QueryRowContext(m.ctx, m.rewrite("SELECT "+strings.Join(parts, " OR ")), SampleSource).Scan(&any); err != nil {
-		return false, fmt.Errorf("merge %s: %w", m.src.given, err)
+	if err := q.QueryRowContext(ctx, "SELECT "+strings.Join(parts, " OR "), SampleSource).Scan(&any); err != nil {
+		return false, err
 	}
 	return !any, nil
 }
