@@ -142,6 +142,31 @@ func (db *DB) Layer(ctx context.Context, docID, annID int64) (*annotate.Layer, e
 	return db.readLayer(ctx, docID, annID)
 }
 
+// ReadLayer returns an annotator's layer of a document as it is stored,
+// never seeding it: for exports and reports, which must not write.
+func (db *DB) ReadLayer(ctx context.Context, docID, annID int64) (*annotate.Layer, error) {
+	l, err := db.readLayer(ctx, docID, annID)
+	if err != nil {
+		return nil, fmt.Errorf("layer of document %d: %w", docID, err)
+	}
+	return l, nil
+}
+
+// CountLayers counts the documents where the annotator's layer has one of
+// the statuses (what EachLayer goes through).
+func (db *DB) CountLayers(ctx context.Context, annID int64, statuses ...string) (int, error) {
+	list, err := json.Marshal(statuses)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	if err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM doc_status WHERE annotator_id = ?
+		AND status IN (SELECT value FROM json_each(?))`, annID, string(list)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("documents of annotator %d: %w", annID, err)
+	}
+	return n, nil
+}
+
 // readLayer reads an annotator's layer of a document as it is, without
 // seeding it.
 func (db *DB) readLayer(ctx context.Context, docID, annID int64) (*annotate.Layer, error) {

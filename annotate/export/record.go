@@ -1,0 +1,115 @@
+// Package export turns annotators' layers into the files people train
+// with: one Record per document and source (an annotator, or gold), written
+// by an Encoder in one format (Formats). Offsets are Unicode code points,
+// as everywhere in Slant, so that Python's text[start:end] is the span's
+// text. Pure Go: the store reads the layers, app/ops streams them here.
+package export
+
+import (
+	"github.com/slant-annotate/slant/annotate"
+	"github.com/slant-annotate/slant/annotate/schema"
+)
+
+// Record is one document's labels from one source, as the exports write
+// them: what the source labelled and the spans it kept (rejected
+// suggestions are left out).
+type Record struct {
+	DocID  int64
+	SHA256 string
+	Title  string
+	URL    string
+	Text   string
+	// Source is whose labels these are: an annotator's name, or "gold".
+	Source   string
+	Labels   []Label // document labels, in schema order
+	Entities []Entity
+	Targets  []Target
+	Quotes   []Quote
+}
+
+// Label is one task's value.
+type Label struct {
+	Task, Value string
+	// Towards, for a stance, is the name of the target it is towards ("" if
+	// none).
+	Towards string
+}
+
+// Entity is an entity span with the target it refers to.
+type Entity struct {
+	Start, End int
+	Label      string
+	Text       string
+	Target     string // the target's name, "" if none
+}
+
+// Target is a real-world entity the document mentions, with its labels.
+type Target struct {
+	Name     string
+	Label    string
+	Mentions [][2]int
+	Labels   []Label
+}
+
+// Quote is a direct quote with its speaker and labels.
+type Quote struct {
+	Start, End int
+	Text       string
+	// Speaker is the speaker's span, nil when unattributed.
+	Speaker     *[2]int
+	SpeakerText string
+	Labels      []Label
+}
+
+// FromLayer makes the record of layer l of doc under schema sch, for
+// source.
+func FromLayer(doc annotate.Document, l *annotate.Layer, sch *schema.Schema, source string) Record {
+	x := annotate.NewOffsetIndex(doc.Text)
+	slice := func(start, end int) string {
+		if start < 0 || start > end || end > x.RuneLen() {
+			return ""
+		}
+		return doc.Text[x.RuneToByte(start):x.RuneToByte(end)]
+	}
+	r := Record{DocID: doc.ID, SHA256: doc.SHA256(), Title: doc.Title, URL: doc.URL, Text: doc.Text, Source: source}
+	targetName := map[int64]string{}
+	for _, t := range l.LiveTargets() {
+		targetName[t.ID] = t.Name
+	}
+	labels := func(scope schema.Scope, unit string) []Label {
+		var out []Label
+		for _, task := range sch.Tasks {
+			if task.Scope != scope {
+				continue
+			}
+			if v, ok := l.Labels[annotate.LabelKey{Task: task.Name, Unit: unit}]; ok && v.Value != "" {
+				out = append(out, Label{Task: task.Name, Value: v.Value, Towards: targetName[v.Towards]})
+			}
+		}
+		return out
+	}
+	r.Labels = labels(schema.ScopeDocument, annotate.UnitDocument)
+	for _, t := range l.LiveTargets() {
+		tg := Target{Name: t.Name, Label: t.Label, Labels: labels(schema.ScopeTarget, annotate.TargetUnit(t.ID))}
+		for _, m := range l.Mentions(t.ID) {
+			tg.Mentions = append(tg.Mentions, [2]int{m.Start, m.End})
+		}
+		r.Targets = append(r.Targets, tg)
+	}
+	for _, s := range l.Spans {
+		if s.Kind != annotate.KindEntity || !s.Live() {
+			continue
+		}
+		r.Entities = append(r.Entities, Entity{Start: s.Start, End: s.End, Label: s.Label, Text: slice(s.Start, s.End),
+			Target: targetName[s.TargetID]})
+	}
+	for _, q := range l.Quotes() {
+		rq := Quote{Start: q.Start, End: q.End, Text: slice(q.Start, q.End), Labels: labels(schema.ScopeQuote, annotate.QuoteUnit(q.ID))}
+		if q.HasSpeaker {
+			rq.Speaker = &[2]int{q.SpeakerStart, q.SpeakerEnd}
+			rq.SpeakerText = slice(q.SpeakerStart, q.SpeakerEnd)
+		}
+		r.Quotes = append(r.Quotes, rq)
+	}
+	return r
+}

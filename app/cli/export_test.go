@@ -1,0 +1,184 @@
+package cli_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/slant-annotate/slant/annotate"
+	"github.com/slant-annotate/slant/app/ops"
+	"github.com/slant-annotate/slant/store"
+)
+
+// exportProject is a new project (the sample article, whose emoji
+// headings put code points and bytes apart) pre-tagged, then labelled and
+// finished by ana: the document, the first target, the first quote's
+// stance, and an entity she added whose new target's name a spreadsheet
+// would take for a formula.
+func exportProject(t *testing.T) (path string, entities []annotate.Span, text string) {
+	t.Helper()
+	path = newProjectPath(t)
+	mustSlant(t, nil, "pretag", "--db", path)
+	ctx := context.Background()
+	db, err := ops.OpenProject(ctx, path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ana, err := db.EnsureAnnotator(ctx, "ana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := db.ListDocuments(ctx, "", 0, 1)
+	if err != nil || len(docs) != 1 {
+		t.Fatalf("documents %v %v", docs, err)
+	}
+	doc := docs[0].ID
+	d, _ := db.Document(ctx, doc)
+	l, err := db.Layer(ctx, doc, ana.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sv, _ := db.Schema(ctx)
+	set := func(task, unit string, v annotate.LabelValue) {
+		if _, err := db.SetLabel(ctx, ana.ID, doc, task, unit, v, sv); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set("document_sentiment", annotate.UnitDocument, annotate.LabelValue{Value: "negative"})
+	set("target_sentiment", annotate.TargetUnit(l.LiveTargets()[0].ID), annotate.LabelValue{Value: "positive"})
+	qs := l.Quotes()
+	if len(qs) == 0 {
+		t.Fatal("the sample has no quote")
+	}
+	set("quote_stance", annotate.QuoteUnit(qs[0].ID), annotate.LabelValue{Value: "against", Towards: l.QuoteTarget(qs[0], [2]int{0, 0})})
+	// "Washington" at [3000, 3010) is no pre-tag.
+	if _, _, err := db.AddSpan(ctx, ana.ID, doc, annotate.Span{Kind: annotate.KindEntity, Start: 3000, End: 3010, Label: "ORG"}, "=HYPERLINK(1)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SetStatus(ctx, ana.ID, doc, annotate.StatusDone, 10); err != nil {
+		t.Fatal(err)
+	}
+	l, _ = db.ReadLayer(ctx, doc, ana.ID)
+	for _, s := range l.Spans {
+		if s.Kind == annotate.KindEntity && s.Live() {
+			entities = append(entities, s)
+		}
+	}
+	return path, entities, d.Text
+}
+
+func TestExportFormats(t *testing.T) {
+	path, entities, text := exportProject(t)
+	dir := t.TempDir()
+	files := map[string]string{}
+	for _, f := range []string{"doccano", "csv", "stance"} {
+		files[f] = filepath.Join(dir, "ana."+f)
+		_, errOut, code := runSlant(t, nil, "export", "--db", path, "--format", f, "--annotator", "ana", "--out", files[f])
+		if code != 0 || !strings.Contains(errOut, "exported 1 documents of ana") {
+			t.Fatalf("export %s: exit %d: %s", f, code, errOut)
+		}
+	}
+	// doccano: one line, every entity at its code-point offsets.
+	data, _ := os.ReadFile(files["doccano"])
+	var rec struct {
+		ID    int64    `json:"id"`
+		Text  string   `json:"text"`
+		Label [][3]any `json:"label"`
+		Cats  []string `json:"cats"`
+	}
+	if err := json.Unmarshal(data, &rec); err != nil || strings.Count(string(data), "\n") != 1 {
+		t.Fatalf("doccano file: %v\n%s", err, data)
+	}
+	if rec.Text != text || len(rec.Cats) != 1 || rec.Cats[0] != "document_sentiment:negative" {
+		t.Errorf("doccano text or cats: %q", rec.Cats)
+	}
+	runes := []rune(text)
+	found := 0
+	for _, e := range entities {
+		for _, l := range rec.Label {
+			if int(l[0].(float64)) == e.Start && int(l[1].(float64)) == e.End && l[2] == e.Label {
+				found++
+				break
+			}
+		}
+	}
+	if found != len(entities) || len(entities) < 10 {
+		t.Errorf("doccano has %d of the %d entities", found, len(entities))
+	}
+	if got := string(runes[3000:3010]); !strings.Contains(string(data), `[3000,3010,"ORG"]`) || got == "" {
+		t.Errorf("ana's entity at [3000, 3010) (%q) is missing", got)
+	}
+	// csv: the formula-like target name is text to a spreadsheet.
+	table, _ := os.ReadFile(files["csv"])
+	if !strings.Contains(string(table), "'=HYPERLINK(1)") || strings.Contains(string(table), ",=HYPERLINK") {
+		t.Errorf("csv does not defuse the formula:\n%s", table)
+	}
+	// stance: the quote's stance with its speaker, every line one type per key.
+	sc := bufio.NewScanner(strings.NewReader(mustRead(t, files["stance"])))
+	quotes := 0
+	for sc.Scan() {
+		var s map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
+			t.Fatal(err)
+		}
+		if s["kind"] == "quote" && s["stance"] == "against" {
+			quotes++
+		}
+	}
+	if quotes != 1 {
+		t.Errorf("%d quote stances, want 1", quotes)
+	}
+	// And as a Python user slices them.
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is not installed: the offsets were checked in Go only")
+	}
+	out, err := exec.Command(python, "testdata/check_export.py", files["doccano"], files["csv"], files["stance"]).CombinedOutput()
+	if err != nil {
+		t.Fatalf("python check: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}
+
+func TestExportRefusals(t *testing.T) {
+	path, _, _ := exportProject(t)
+	for _, c := range []struct {
+		args []string
+		code int
+		says string
+	}{
+		{[]string{"--format", "csv"}, 2, "--annotator NAME or --gold"},
+		{[]string{"--format", "csv", "--annotator", "ana", "--gold"}, 2, "--annotator NAME or --gold"},
+		{[]string{"--format", "parquet", "--annotator", "ana"}, 1, `unknown format "parquet"`},
+		{[]string{"--format", "csv", "--annotator", "zed"}, 1, `no annotator "zed"`},
+		{[]string{"--format", "csv", "--gold"}, 1, "nothing is adjudicated yet"},
+	} {
+		out, errOut, code := runSlant(t, nil, append([]string{"export", "--db", path}, c.args...)...)
+		if code != c.code || !strings.Contains(errOut, c.says) || out != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", c.args, code, out, errOut)
+		}
+	}
+	// A failed export to a file leaves no file behind.
+	target := filepath.Join(t.TempDir(), "x.csv")
+	if _, _, code := runSlant(t, nil, "export", "--db", path, "--format", "csv", "--annotator", "zed", "--out", target); code != 1 {
+		t.Fatal(code)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(target)); len(entries) != 0 {
+		t.Errorf("left behind: %v", entries)
+	}
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
