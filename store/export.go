@@ -9,18 +9,19 @@ import (
 )
 
 // EachLayer calls fn, in document order, for every document where the
-// annotator's layer has one of the statuses, with the document and that
-// layer as stored (never seeded): for exports. It reads a few hundred
+// annotator's layer has one of the statuses, with the document, its
+// SHA-256 and that layer as stored (never seeded): for exports. It reads a few hundred
 // documents at a time, each layer from its digest where it has one (else
 // from its rows), so memory does not grow with the project and no query
 // is left open while fn runs.
-func (db *DB) EachLayer(ctx context.Context, annID int64, statuses []string, fn func(annotate.Document, *annotate.Layer) error) error {
+func (db *DB) EachLayer(ctx context.Context, annID int64, statuses []string, fn func(doc annotate.Document, sha256 string, l *annotate.Layer) error) error {
 	list, err := json.Marshal(statuses)
 	if err != nil {
 		return err
 	}
 	type item struct {
 		doc   annotate.Document
+		sha   string
 		meta  string
 		layer *annotate.Layer
 	}
@@ -28,11 +29,11 @@ func (db *DB) EachLayer(ctx context.Context, annID int64, statuses []string, fn 
 	after := int64(-1)
 	for {
 		var batch []item
-		rows, err := db.sql.QueryContext(ctx, `SELECT d.id, d.title, d.external_id, d.source, d.url, d.meta, d.text, s.status, g.data
+		rows, err := db.sql.QueryContext(ctx, `SELECT d.id, d.sha256, d.title, d.external_id, d.source, d.url, d.meta, d.text, s.status, g.data
 			FROM doc_status s JOIN documents d ON d.id = s.doc_id
 			LEFT JOIN layer_digests g ON g.doc_id = s.doc_id AND g.annotator_id = s.annotator_id
 			WHERE s.annotator_id = ? AND s.status IN (SELECT value FROM json_each(?)) AND s.doc_id > ?
-			ORDER BY s.doc_id LIMIT 256`, annID, string(list), after)
+			ORDER BY s.doc_id LIMIT 2048`, annID, string(list), after)
 		if err != nil {
 			return fmt.Errorf("read layers: %w", err)
 		}
@@ -40,7 +41,7 @@ func (db *DB) EachLayer(ctx context.Context, annID int64, statuses []string, fn 
 			var it item
 			var status string
 			var digest []byte
-			if err := rows.Scan(&it.doc.ID, &it.doc.Title, &it.doc.ExternalID, &it.doc.Source, &it.doc.URL, &it.meta, &it.doc.Text,
+			if err := rows.Scan(&it.doc.ID, &it.sha, &it.doc.Title, &it.doc.ExternalID, &it.doc.Source, &it.doc.URL, &it.meta, &it.doc.Text,
 				&status, &digest); err != nil {
 				rows.Close()
 				return fmt.Errorf("read layers: %w", err)
@@ -69,7 +70,7 @@ func (db *DB) EachLayer(ctx context.Context, annID int64, statuses []string, fn 
 					return fmt.Errorf("layer of document %d: %w", it.doc.ID, err)
 				}
 			}
-			if err := fn(it.doc, it.layer); err != nil {
+			if err := fn(it.doc, it.sha, it.layer); err != nil {
 				return err
 			}
 			after = it.doc.ID

@@ -153,12 +153,11 @@ func (c *csvRows) Write(r Record) error {
 	}
 	for _, t := range r.Targets {
 		for _, l := range t.Labels {
-			start, end, text := -1, -1, ""
+			start, end := -1, -1
 			if len(t.Mentions) > 0 {
 				start, end = t.Mentions[0][0], t.Mentions[0][1]
-				text = sliceRunes(r.Text, start, end)
 			}
-			if err := row("target", l.Task, t.Name, start, end, text, l.Value, l.Towards); err != nil {
+			if err := row("target", l.Task, t.Name, start, end, t.Text, l.Value, l.Towards); err != nil {
 				return err
 			}
 		}
@@ -194,25 +193,4 @@ func cell(s string) string {
 		return "'" + s
 	}
 	return s
-}
-
-// sliceRunes is text[start:end] in code points.
-func sliceRunes(text string, start, end int) string {
-	i, from := 0, -1
-	for b := range text {
-		if i == start {
-			from = b
-		}
-		if i == end {
-			if from < 0 {
-				return ""
-			}
-			return text[from:b]
-		}
-		i++
-	}
-	if i == end && from >= 0 {
-		return text[from:]
-	}
-	return ""
 }

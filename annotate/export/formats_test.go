@@ -12,7 +12,7 @@ func sampleRecord() Record {
 	return Record{DocID: 7, SHA256: "abc", Text: text, Source: "ana",
 		Labels:   []Label{{Task: "document_sentiment", Value: "positive"}},
 		Entities: []Entity{{Start: 2, End: 6, Label: "ORG", Text: "Acme", Target: "=Acme"}},
-		Targets:  []Target{{Name: "=Acme", Label: "ORG", Mentions: [][2]int{{2, 6}}, Labels: []Label{{Task: "target_sentiment", Value: "neutral"}}}},
+		Targets:  []Target{{Name: "=Acme", Label: "ORG", Mentions: [][2]int{{2, 6}}, Text: "Acme", Labels: []Label{{Task: "target_sentiment", Value: "neutral"}}}},
 		Quotes: []Quote{{Start: 14, End: 28, Text: "=sales are up\"", Speaker: &[2]int{2, 6}, SpeakerText: "Acme",
 			Labels: []Label{{Task: "quote_stance", Value: "favor", Towards: "=Acme"}}}},
 	}

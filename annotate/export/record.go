@@ -48,6 +48,7 @@ type Target struct {
 	Name     string
 	Label    string
 	Mentions [][2]int
+	Text     string // the first mention's text
 	Labels   []Label
 }
 
@@ -62,8 +63,8 @@ type Quote struct {
 }
 
 // FromLayer makes the record of layer l of doc under schema sch, for
-// source.
-func FromLayer(doc annotate.Document, l *annotate.Layer, sch *schema.Schema, source string) Record {
+// source; sha256 is the text's, as stored ("": worked out here).
+func FromLayer(doc annotate.Document, sha256 string, l *annotate.Layer, sch *schema.Schema, source string) Record {
 	x := annotate.NewOffsetIndex(doc.Text)
 	slice := func(start, end int) string {
 		if start < 0 || start > end || end > x.RuneLen() {
@@ -71,7 +72,10 @@ func FromLayer(doc annotate.Document, l *annotate.Layer, sch *schema.Schema, sou
 		}
 		return doc.Text[x.RuneToByte(start):x.RuneToByte(end)]
 	}
-	r := Record{DocID: doc.ID, SHA256: doc.SHA256(), Title: doc.Title, URL: doc.URL, Text: doc.Text, Source: source}
+	if sha256 == "" {
+		sha256 = doc.SHA256()
+	}
+	r := Record{DocID: doc.ID, SHA256: sha256, Title: doc.Title, URL: doc.URL, Text: doc.Text, Source: source}
 	targetName := map[int64]string{}
 	for _, t := range l.LiveTargets() {
 		targetName[t.ID] = t.Name
@@ -89,10 +93,18 @@ func FromLayer(doc annotate.Document, l *annotate.Layer, sch *schema.Schema, sou
 		return out
 	}
 	r.Labels = labels(schema.ScopeDocument, annotate.UnitDocument)
+	// Each target's mentions, in one pass over the spans (a target per
+	// span pass would be quadratic on a long article).
+	mentions := map[int64][][2]int{}
+	for _, s := range l.Spans {
+		if s.Kind == annotate.KindEntity && s.Live() && s.TargetID != 0 {
+			mentions[s.TargetID] = append(mentions[s.TargetID], [2]int{s.Start, s.End})
+		}
+	}
 	for _, t := range l.LiveTargets() {
-		tg := Target{Name: t.Name, Label: t.Label, Labels: labels(schema.ScopeTarget, annotate.TargetUnit(t.ID))}
-		for _, m := range l.Mentions(t.ID) {
-			tg.Mentions = append(tg.Mentions, [2]int{m.Start, m.End})
+		tg := Target{Name: t.Name, Label: t.Label, Mentions: mentions[t.ID], Labels: labels(schema.ScopeTarget, annotate.TargetUnit(t.ID))}
+		if len(tg.Mentions) > 0 {
+			tg.Text = slice(tg.Mentions[0][0], tg.Mentions[0][1])
 		}
 		r.Targets = append(r.Targets, tg)
 	}

@@ -70,11 +70,11 @@ func Export(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (Ex
 	if err != nil {
 		return sum, err
 	}
-	err = db.EachLayer(ctx, ann.ID, statuses, func(doc annotate.Document, l *annotate.Layer) error {
+	err = db.EachLayer(ctx, ann.ID, statuses, func(doc annotate.Document, sha string, l *annotate.Layer) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := enc.Write(export.FromLayer(doc, l, sch, ann.Name)); err != nil {
+		if err := enc.Write(export.FromLayer(doc, sha, l, sch, ann.Name)); err != nil {
 			return fmt.Errorf("write document %d: %w", doc.ID, err)
 		}
 		sum.Documents++
