@@ -77,3 +77,14 @@ func (db *DB) EachLayer(ctx context.Context, annID int64, statuses []string, fn 
 		}
 	}
 }
+
+// FinishedDocuments returns, in order, the documents an annotator (gold
+// aside) marked done.
+func (db *DB) FinishedDocuments(ctx context.Context) ([]int64, error) {
+	ids, err := queryIDs(ctx, db.sql, `SELECT DISTINCT doc_id FROM doc_status WHERE status = 'done'
+		AND annotator_id NOT IN (SELECT id FROM annotators WHERE name = ?) ORDER BY doc_id`, annotate.GoldAnnotator)
+	if err != nil {
+		return nil, fmt.Errorf("finished documents: %w", err)
+	}
+	return ids, nil
+}

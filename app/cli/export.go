@@ -15,8 +15,8 @@ import (
 func init() {
 	c := Command{
 		Name:    "export",
-		Args:    "[--db FILE] --format " + strings.Join(export.Formats, "|") + " (--annotator NAME | --gold) [--include-in-progress] [--out PATH]",
-		Summary: "write an annotator's (or gold's) labels as a training set: doccano JSONL, CSV, or stance JSONL (offsets in code points)",
+		Args:    "[--db FILE] --format " + strings.Join(export.Formats, "|") + " (--annotator NAME | --gold | --majority [--min-agreement S] | --all) [--include-in-progress] [--out PATH]",
+		Summary: "write labels as a training set: an annotator's, gold's, the majority's or everyone's (offsets in code points)",
 	}
 	c.Run = func(env *Env, args []string) int { return runExport(env, &c, args) }
 	Register(c)
@@ -29,7 +29,10 @@ func runExport(env *Env, c *Command, args []string) int {
 	fs.StringVar(&o.Format, "format", "", "the format: "+strings.Join(export.Formats, ", "))
 	fs.StringVar(&o.Annotator, "annotator", "", "export this annotator's finished documents")
 	fs.BoolVar(&o.Gold, "gold", false, "export the adjudicated labels (gold's layer)")
-	fs.BoolVar(&o.IncludeInProgress, "include-in-progress", false, "add the annotator's started documents")
+	fs.BoolVar(&o.Majority, "majority", false, "export what most annotators who finished a document say, unit by unit")
+	fs.Float64Var(&o.MinAgreement, "min-agreement", ops.DefaultMinAgreement, "with --majority: the share of annotators a unit's majority needs (units below are left out and counted)")
+	fs.BoolVar(&o.All, "all", false, "export every annotator's finished documents, a record each")
+	fs.BoolVar(&o.IncludeInProgress, "include-in-progress", false, "add started documents (with --annotator or --all)")
 	out := fs.String("out", "", "write to this file (default: standard output)")
 	rest, code := ParseFlags(fs, args)
 	if code >= 0 {
@@ -40,8 +43,14 @@ func runExport(env *Env, c *Command, args []string) int {
 		fs.Usage()
 		return 2
 	}
-	if o.Format == "" || (o.Annotator == "") == !o.Gold {
-		fmt.Fprintln(env.Stderr, "slant export: give --format and one of --annotator NAME or --gold")
+	sources := 0
+	for _, on := range []bool{o.Annotator != "", o.Gold, o.Majority, o.All} {
+		if on {
+			sources++
+		}
+	}
+	if o.Format == "" || sources != 1 {
+		fmt.Fprintln(env.Stderr, "slant export: give --format and one of --annotator NAME, --gold, --majority or --all")
 		fs.Usage()
 		return 2
 	}
@@ -80,8 +89,14 @@ func runExport(env *Env, c *Command, args []string) int {
 		fmt.Fprintln(env.Stderr, "slant export:", err)
 		return 1
 	}
+	msg := fmt.Sprintf("exported %d records of %s", sum.Records, sum.Source)
 	if *out != "" {
-		fmt.Fprintf(env.Stderr, "exported %d documents of %s to %s (%s)\n", sum.Documents, sum.Source, *out, o.Format)
+		msg += " to " + *out
 	}
+	msg += " (" + o.Format + ")"
+	if o.Majority {
+		msg += fmt.Sprintf("; %d units kept, %d left out below %g agreement", sum.Kept, sum.LeftOut, o.MinAgreement)
+	}
+	fmt.Fprintln(env.Stderr, msg)
 	return 0
 }

@@ -80,7 +80,7 @@ func TestExportFormats(t *testing.T) {
 	for _, f := range []string{"doccano", "csv", "stance"} {
 		files[f] = filepath.Join(dir, "ana."+f)
 		_, errOut, code := runSlant(t, nil, "export", "--db", path, "--format", f, "--annotator", "ana", "--out", files[f])
-		if code != 0 || !strings.Contains(errOut, "exported 1 documents of ana") {
+		if code != 0 || !strings.Contains(errOut, "exported 1 records of ana") {
 			t.Fatalf("export %s: exit %d: %s", f, code, errOut)
 		}
 	}
@@ -153,8 +153,9 @@ func TestExportRefusals(t *testing.T) {
 		code int
 		says string
 	}{
-		{[]string{"--format", "csv"}, 2, "--annotator NAME or --gold"},
-		{[]string{"--format", "csv", "--annotator", "ana", "--gold"}, 2, "--annotator NAME or --gold"},
+		{[]string{"--format", "csv"}, 2, "one of --annotator NAME, --gold, --majority or --all"},
+		{[]string{"--format", "csv", "--annotator", "ana", "--gold"}, 2, "one of --annotator NAME, --gold, --majority or --all"},
+		{[]string{"--format", "csv", "--majority", "--min-agreement", "1.5"}, 1, "--min-agreement 1.5"},
 		{[]string{"--format", "parquet", "--annotator", "ana"}, 1, `unknown format "parquet"`},
 		{[]string{"--format", "csv", "--annotator", "zed"}, 1, `no annotator "zed"`},
 		{[]string{"--format", "csv", "--gold"}, 1, "nothing is adjudicated yet"},
@@ -181,4 +182,41 @@ func mustRead(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(data)
+}
+
+// ben finishes the same article, the document negative too: --all writes a
+// record each, --majority one record whose document label both agree on.
+func TestExportMajorityAndAll(t *testing.T) {
+	path, _, _ := exportProject(t)
+	ctx := context.Background()
+	db, err := ops.OpenProject(ctx, path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ben, _ := db.EnsureAnnotator(ctx, "ben")
+	docs, _ := db.ListDocuments(ctx, "", 0, 1)
+	doc := docs[0].ID
+	if _, err := db.Layer(ctx, doc, ben.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, sv, _ := db.Schema(ctx)
+	if _, err := db.SetLabel(ctx, ben.ID, doc, "document_sentiment", annotate.UnitDocument, annotate.LabelValue{Value: "negative"}, sv); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SetStatus(ctx, ben.ID, doc, annotate.StatusDone, 5); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	out, errOut, code := runSlant(t, nil, "export", "--db", path, "--format", "doccano", "--all")
+	if code != 0 || strings.Count(out, "\n") != 2 || !strings.Contains(out, `"source":"ana"`) || !strings.Contains(out, `"source":"ben"`) {
+		t.Errorf("--all: exit %d, %s\n%.300s", code, errOut, out)
+	}
+	out, errOut, code = runSlant(t, nil, "export", "--db", path, "--format", "csv", "--majority")
+	if code != 0 || !strings.Contains(out, ",majority,document,document_sentiment,,,,,negative,") {
+		t.Errorf("--majority: exit %d, %s\n%.600s", code, errOut, out)
+	}
+	// ana's target and quote labels have no second vote: left out, and said.
+	if strings.Contains(out, "target_sentiment") || !strings.Contains(errOut, "left out below 0.67 agreement") {
+		t.Errorf("--majority kept a lone label, or did not say: %s\n%.600s", errOut, out)
+	}
 }

@@ -11,58 +11,56 @@ import (
 	"github.com/slant-annotate/slant/store"
 )
 
-// ExportOptions choose what Export writes.
+// ExportOptions choose what Export writes. Exactly one source: Annotator,
+// Gold, Majority or All.
 type ExportOptions struct {
 	Format string // one of export.Formats
-	// Annotator exports that annotator's finished documents; Gold, the
-	// reviewer's decisions (gold's layer) instead. One of the two.
+	// Annotator exports that annotator's finished documents.
 	Annotator string
-	Gold      bool
-	// IncludeInProgress adds the annotator's started documents.
+	// Gold exports the reviewer's decisions (gold's layer).
+	Gold bool
+	// Majority exports what most annotators who finished a document say,
+	// unit by unit, keeping units whose majority reaches MinAgreement
+	// (export.Majority).
+	Majority     bool
+	MinAgreement float64
+	// All exports every annotator's finished documents, a record each.
+	All bool
+	// IncludeInProgress adds started documents (Annotator and All).
 	IncludeInProgress bool
-	// Progress, if set, is told how many documents are written of all.
+	// Progress, if set, is told how many records are written of all.
 	Progress func(done, total int)
 }
 
 // ExportSummary says what an export wrote.
 type ExportSummary struct {
-	Documents int
-	Source    string
+	Records int
+	Source  string
+	// Majority: units kept, and left out below the threshold.
+	Kept, LeftOut int
 }
+
+// DefaultMinAgreement is --majority's threshold unless given.
+const DefaultMinAgreement = 0.67
 
 // Export writes the chosen labels of every document they cover to w in
 // one format, a document at a time (memory does not grow with the
 // project). It never writes to the project.
 func Export(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (ExportSummary, error) {
-	sum := ExportSummary{}
-	if (o.Annotator == "") == !o.Gold {
-		return sum, errors.New("choose whose labels: --annotator NAME or --gold")
+	var sum ExportSummary
+	sources := 0
+	for _, on := range []bool{o.Annotator != "", o.Gold, o.Majority, o.All} {
+		if on {
+			sources++
+		}
+	}
+	if sources != 1 {
+		return sum, errors.New("choose whose labels: one of --annotator NAME, --gold, --majority or --all")
+	}
+	if o.Majority && (o.MinAgreement <= 0 || o.MinAgreement > 1) {
+		return sum, fmt.Errorf("--min-agreement %g: give a share above 0 and at most 1", o.MinAgreement)
 	}
 	enc, err := export.New(o.Format, w)
-	if err != nil {
-		return sum, err
-	}
-	name := o.Annotator
-	if o.Gold {
-		name = annotate.GoldAnnotator
-	}
-	ann, err := db.FindAnnotator(ctx, name)
-	if errors.Is(err, store.ErrNotFound) {
-		if o.Gold {
-			return sum, errors.New("nothing is adjudicated yet (no gold labels): open the review (Ctrl+R) first")
-		}
-		return sum, fmt.Errorf("no annotator %q in this project", name)
-	}
-	if err != nil {
-		return sum, err
-	}
-	sum.Source = ann.Name
-	// Gold's layer is started by its first decision and never marked done.
-	statuses := []string{annotate.StatusDone}
-	if o.Gold || o.IncludeInProgress {
-		statuses = append(statuses, annotate.StatusInProgress)
-	}
-	total, err := db.CountLayers(ctx, ann.ID, statuses...)
 	if err != nil {
 		return sum, err
 	}
@@ -70,24 +68,133 @@ func Export(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (Ex
 	if err != nil {
 		return sum, err
 	}
-	err = db.EachLayer(ctx, ann.ID, statuses, func(doc annotate.Document, sha string, l *annotate.Layer) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := enc.Write(export.FromLayer(doc, sha, l, sch, ann.Name)); err != nil {
-			return fmt.Errorf("write document %d: %w", doc.ID, err)
-		}
-		sum.Documents++
+	progress := func(total int) {
+		sum.Records++
 		if o.Progress != nil {
-			o.Progress(sum.Documents, total)
+			o.Progress(sum.Records, total)
 		}
-		return nil
-	})
+	}
+	switch {
+	case o.Majority:
+		sum.Source = export.MajoritySource
+		err = exportMajority(ctx, db, enc, o, &sum, progress)
+	default:
+		var anns []store.Annotator
+		if anns, err = exportSources(ctx, db, o); err != nil {
+			return sum, err
+		}
+		statuses := []string{annotate.StatusDone}
+		if o.Gold || o.IncludeInProgress { // gold's layer is never marked done
+			statuses = append(statuses, annotate.StatusInProgress)
+		}
+		total := 0
+		for _, a := range anns {
+			n, err := db.CountLayers(ctx, a.ID, statuses...)
+			if err != nil {
+				return sum, err
+			}
+			total += n
+		}
+		sum.Source = anns[0].Name
+		if o.All {
+			sum.Source = "every annotator"
+		}
+		for _, a := range anns {
+			err = db.EachLayer(ctx, a.ID, statuses, func(doc annotate.Document, sha string, l *annotate.Layer) error {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				if err := enc.Write(export.FromLayer(doc, sha, l, sch, a.Name)); err != nil {
+					return fmt.Errorf("write document %d: %w", doc.ID, err)
+				}
+				progress(total)
+				return nil
+			})
+			if err != nil {
+				break
+			}
+		}
+	}
 	if err != nil {
 		return sum, err
 	}
-	if err := enc.Close(); err != nil {
-		return sum, err
+	return sum, enc.Close()
+}
+
+// exportSources are the annotators whose layers an export writes.
+func exportSources(ctx context.Context, db *store.DB, o ExportOptions) ([]store.Annotator, error) {
+	if o.All {
+		all, err := db.Annotators(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var anns []store.Annotator
+		for _, a := range all {
+			if a.Name != annotate.GoldAnnotator {
+				anns = append(anns, a)
+			}
+		}
+		if len(anns) == 0 {
+			return nil, errors.New("no one has annotated this project yet")
+		}
+		return anns, nil
 	}
-	return sum, nil
+	name := o.Annotator
+	if o.Gold {
+		name = annotate.GoldAnnotator
+	}
+	a, err := db.FindAnnotator(ctx, name)
+	if errors.Is(err, store.ErrNotFound) {
+		if o.Gold {
+			return nil, errors.New("nothing is adjudicated yet (no gold labels): open the review (Ctrl+R) first")
+		}
+		return nil, fmt.Errorf("no annotator %q in this project", name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return []store.Annotator{a}, nil
+}
+
+// exportMajority writes the majority record of every finished document.
+func exportMajority(ctx context.Context, db *store.DB, enc export.Encoder, o ExportOptions, sum *ExportSummary, progress func(int)) error {
+	all, err := db.Annotators(ctx)
+	if err != nil {
+		return err
+	}
+	var anns []store.Annotator
+	for _, a := range all {
+		if a.Name != annotate.GoldAnnotator {
+			anns = append(anns, a)
+		}
+	}
+	docs, err := db.FinishedDocuments(ctx)
+	if err != nil {
+		return err
+	}
+	sch, _, err := db.Schema(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range docs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		doc, err := db.Document(ctx, id)
+		if err != nil {
+			return err
+		}
+		rd, err := db.ReviewDoc(ctx, id, anns)
+		if err != nil {
+			return err
+		}
+		r, count := export.Majority(doc, "", rd.Layers[:len(anns)], sch, o.MinAgreement)
+		sum.Kept += count.Kept
+		sum.LeftOut += count.LeftOut
+		if err := enc.Write(r); err != nil {
+			return fmt.Errorf("write document %d: %w", id, err)
+		}
+		progress(len(docs))
+	}
+	return nil
 }

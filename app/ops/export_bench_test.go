@@ -54,7 +54,7 @@ func BenchmarkExportMemory(b *testing.B) {
 		sum, err := ops.Export(ctx, db, io.Discard, ops.ExportOptions{Format: "csv", Annotator: "ana"})
 		close(stop)
 		<-done
-		if err != nil || sum.Documents != storetest.TeamDocs {
+		if err != nil || sum.Records != storetest.TeamDocs {
 			b.Fatalf("%+v %v", sum, err)
 		}
 		growth = max(growth, float64(int64(peak.Load())-int64(base))/(1<<20))
