@@ -3,9 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/slant-annotate/slant/annotate/export"
@@ -59,32 +56,16 @@ func runExport(env *Env, c *Command, args []string) int {
 		return 1
 	}
 	defer project.Close()
-	w, finish := io.Writer(env.Stdout), func(ok bool) error { return nil }
-	if *out != "" {
-		// Written beside the target and renamed into place: a failed export
-		// never leaves half a file where a whole one was.
-		tmp, err := os.CreateTemp(filepath.Dir(*out), ".slant-export-*")
-		if err != nil {
-			fmt.Fprintln(env.Stderr, "slant export:", err)
-			return 1
-		}
-		w = tmp
-		finish = func(ok bool) error {
-			err := tmp.Close()
-			if !ok || err != nil {
-				os.Remove(tmp.Name())
-				return err
-			}
-			return os.Rename(tmp.Name(), *out)
-		}
-	}
 	bar := newProgressBar(env, "exporting")
 	o.Progress = func(done, total int) { bar.set(done, total, "") }
-	sum, err := ops.Export(context.Background(), project, w, o)
-	bar.done()
-	if ferr := finish(err == nil); err == nil {
-		err = ferr
+	var sum ops.ExportSummary
+	var err error
+	if *out != "" {
+		sum, err = ops.ExportFile(context.Background(), project, *out, o)
+	} else {
+		sum, err = ops.Export(context.Background(), project, env.Stdout, o)
 	}
+	bar.done()
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "slant export:", err)
 		return 1

@@ -35,7 +35,8 @@ type UI struct {
 	article *articleView
 	status  *widget.Label
 	imports *importer
-	merges  merger // File → Merge…
+	merges  merger   // File → Merge…
+	exports exporter // File → Export…
 	ws      *workspace
 	theme   *slantTheme
 
@@ -234,6 +235,7 @@ func (u *UI) menu() *fyne.MainMenu {
 		item("Import Path…", fyne.KeyI, ctrl, u.imports.typePaths),
 		fyne.NewMenuItemSeparator(),
 		item("Merge…", "", 0, u.chooseMerge),
+		item("Export…", fyne.KeyE, ctrl|fyne.KeyModifierShift, u.chooseExport),
 		fyne.NewMenuItemSeparator(), quit)
 	edit := fyne.NewMenu("Edit",
 		item("Undo", fyne.KeyZ, ctrl, func() { u.undo(false) }),

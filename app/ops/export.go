@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/slant-annotate/slant/annotate"
 	"github.com/slant-annotate/slant/annotate/export"
@@ -197,4 +199,26 @@ func exportMajority(ctx context.Context, db *store.DB, enc export.Encoder, o Exp
 		progress(len(docs))
 	}
 	return nil
+}
+
+// ExportFile is Export into the file at path: written beside it under a
+// temporary name and renamed into place when whole, so that a failed or
+// cancelled export never leaves half a file where a whole one was.
+func ExportFile(ctx context.Context, db *store.DB, path string, o ExportOptions) (ExportSummary, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".slant-export-*")
+	if err != nil {
+		return ExportSummary{}, err
+	}
+	sum, err := Export(ctx, db, tmp, o)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return sum, err
+	}
+	return sum, nil
 }

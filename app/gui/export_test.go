@@ -1,0 +1,83 @@
+package gui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/slant-annotate/slant/annotate"
+	"github.com/slant-annotate/slant/app/ops"
+)
+
+// File → Export… writes the chosen labels to the chosen file in the
+// background, and says so in the status bar.
+func TestExportFromMenu(t *testing.T) {
+	ctx := context.Background()
+	u, db := openWindow(t, filepath.Join(t.TempDir(), "main.slant"), false)
+	tester, err := db.FindAnnotator(ctx, "tester")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sv, _ := db.Schema(ctx)
+	if _, err := db.SetLabel(ctx, tester.ID, wsSample, "document_sentiment", annotate.UnitDocument, annotate.LabelValue{Value: "neutral"}, sv); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SetStatus(ctx, tester.ID, wsSample, annotate.StatusDone, 3); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "tester.csv")
+	done := make(chan ops.ExportSummary, 1)
+	onUI(func() {
+		u.exports.onDone = func(s ops.ExportSummary, err error) {
+			if err != nil {
+				t.Error(err)
+			}
+			done <- s
+		}
+		mgMenu(t, u, "File", "Export…")
+		e := &u.exports
+		if e.path == nil || u.win.Canvas().Focused() != e.path {
+			t.Fatalf("File → Export… shows no dialog with the keyboard on its file entry: %s", mgTexts(u))
+		}
+		e.format.SetSelected("csv")
+		if !strings.HasSuffix(e.path.Text, ".csv") {
+			t.Errorf("the file name does not follow the format: %q", e.path.Text)
+		}
+		e.source.SetSelected("tester")
+		e.path.SetText(out)
+		test.Tap(wsButton(t, u.win.Canvas().Overlays().Top(), "Export (Enter)"))
+	})
+	select {
+	case s := <-done:
+		if s.Records != 1 || s.Source != "tester" {
+			t.Errorf("summary %+v", s)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the export did not finish within a minute")
+	}
+	data, err := os.ReadFile(out)
+	if err != nil || !strings.Contains(string(data), ",tester,document,document_sentiment,,,,,neutral,") {
+		t.Errorf("exported file (%v):\n%s", err, data)
+	}
+	var status string
+	onUI(func() { status = u.status.Text })
+	if !strings.Contains(status, "exported 1 records of tester to tester.csv") {
+		t.Errorf("status %q", status)
+	}
+	// A bad minimum agreement is said in the dialog, and nothing runs.
+	onUI(func() {
+		mgMenu(t, u, "File", "Export…")
+		u.exports.source.SetSelected(exportMajority)
+		u.exports.min.SetText("2")
+		u.exports.submit()
+		if s := mgTexts(u); !strings.Contains(s, "a share above 0 and at most 1") || u.exports.running {
+			t.Errorf("a bad minimum agreement: running %v, dialog says:\n%s", u.exports.running, s)
+		}
+		u.closeModal()
+	})
+}
