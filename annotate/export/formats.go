@@ -21,7 +21,7 @@ type Encoder interface {
 }
 
 // Formats are the export formats by name, as --format takes them.
-var Formats = []string{"doccano", "csv", "stance"}
+var Formats = []string{"doccano", "prodigy", "csv", "stance"}
 
 // New returns an encoder of format writing to w.
 func New(format string, w io.Writer) (Encoder, error) {
@@ -29,6 +29,8 @@ func New(format string, w io.Writer) (Encoder, error) {
 	switch format {
 	case "doccano":
 		return &jsonLines{w: bw, enc: newJSON(bw), line: doccanoLine}, nil
+	case "prodigy":
+		return newProdigy(bw), nil
 	case "stance":
 		return &jsonLines{w: bw, enc: newJSON(bw), many: stanceLines}, nil
 	case "csv":

@@ -77,7 +77,7 @@ func TestExportFormats(t *testing.T) {
 	path, entities, text := exportProject(t)
 	dir := t.TempDir()
 	files := map[string]string{}
-	for _, f := range []string{"doccano", "csv", "stance"} {
+	for _, f := range []string{"doccano", "prodigy", "csv", "stance"} {
 		files[f] = filepath.Join(dir, "ana."+f)
 		_, errOut, code := runSlant(t, nil, "export", "--db", path, "--format", f, "--annotator", "ana", "--out", files[f])
 		if code != 0 || !strings.Contains(errOut, "exported 1 records of ana") {
@@ -139,7 +139,7 @@ func TestExportFormats(t *testing.T) {
 	if err != nil {
 		t.Skip("python3 is not installed: the offsets were checked in Go only")
 	}
-	out, err := exec.Command(python, "testdata/check_export.py", files["doccano"], files["csv"], files["stance"]).CombinedOutput()
+	out, err := exec.Command(python, "testdata/check_export.py", files["doccano"], files["csv"], files["stance"], files["prodigy"]).CombinedOutput()
 	if err != nil {
 		t.Fatalf("python check: %v\n%s", err, out)
 	}

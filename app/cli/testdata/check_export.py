@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Checks exported files as a Python user meets them (standard library only).
 
-usage: check_export.py DOCCANO.jsonl CSV.csv STANCE.jsonl
+usage: check_export.py DOCCANO.jsonl CSV.csv STANCE.jsonl [PRODIGY.jsonl]
 
 Every span's offsets are code points into the document's text, so that
 text[start:end] is the span's text: in the CSV (every row with offsets and
-a text), the stance file (quotes), and the doccano file (every span lies
-inside its text). Every key has one type in every JSON line. Prints one
+a text), the stance file (quotes), the doccano file (every span lies
+inside its text) and the prodigy file (every token is text[start:end], and
+every span starts and ends on its tokens' boundaries). Every key has one type in every JSON line. Prints one
 line per file checked; exits 1 naming the first problem.
 """
 import csv
@@ -31,7 +32,7 @@ def json_lines(path):
             yield n, rec
 
 
-def main(doccano, table, stance):
+def main(doccano, table, stance, prodigy=None):
     texts = {}
     spans = 0
     for n, rec in json_lines(doccano):
@@ -65,9 +66,26 @@ def main(doccano, table, stance):
             fail(f"{stance}:{n}: text[{rec['start']}:{rec['end']}] is not the quote")
         quotes += 1
     print(f"{stance}: {quotes} quote stances whose text[start:end] is their quote")
+    if prodigy is None:
+        return
+    tokens = spans = 0
+    for n, rec in json_lines(prodigy):
+        text = rec["text"]
+        toks = rec.get("tokens")
+        if toks is None:
+            continue  # a choice task
+        for tok in toks:
+            if text[tok["start"]:tok["end"]] != tok["text"]:
+                fail(f"{prodigy}:{n}: token {tok['id']} is not text[{tok['start']}:{tok['end']}]")
+            tokens += 1
+        for sp in rec["spans"]:
+            if toks[sp["token_start"]]["start"] != sp["start"] or toks[sp["token_end"]]["end"] != sp["end"]:
+                fail(f"{prodigy}:{n}: span [{sp['start']}, {sp['end']}) {sp['label']} is not on its tokens' boundaries")
+            spans += 1
+    print(f"{prodigy}: {tokens} tokens, {spans} spans on token boundaries")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
-        fail("usage: check_export.py DOCCANO.jsonl CSV.csv STANCE.jsonl")
+    if len(sys.argv) not in (4, 5):
+        fail("usage: check_export.py DOCCANO.jsonl CSV.csv STANCE.jsonl [PRODIGY.jsonl]")
     main(*sys.argv[1:])
