@@ -26,6 +26,21 @@ type ImportedLayer struct {
 	// Spans are entity mentions and quotes in code points of the
 	// document's text; they are stored as added by the annotator.
 	Spans []annotate.Span
+	// Labels are the layer's labels, made under SchemaVersion.
+	Labels        []ImportedLabel
+	SchemaVersion int
+	// Append adds to the layer this engine already made on the document
+	// (a second record of the same text in one file) instead of reporting
+	// a duplicate.
+	Append bool
+}
+
+// ImportedLabel is one label of an imported layer: of the document, or of
+// the target at position Target-1 of the layer's Targets.
+type ImportedLabel struct {
+	Task   string
+	Target int
+	Value  string
 }
 
 // LayerImport is what ImportLayer did.
@@ -35,6 +50,7 @@ type LayerImport struct {
 	Duplicate bool // the annotator already had this very layer: nothing was changed
 	Targets   int  // targets written
 	Spans     int  // spans written
+	Labels    int  // labels written
 }
 
 // ErrLayerExists refuses to import a layer for an annotator who already
@@ -42,14 +58,34 @@ type LayerImport struct {
 var ErrLayerExists = errors.New("the annotator already has work on this document")
 
 // ImportLayer adds doc (unless the project holds its text already) and
-// the annotator's layer on it, in one transaction: their targets and spans
-// (decision added), the document marked done for them, the layer marked
-// seeded by l.Engine, and one event in the log. Importing the same layer
-// again (same annotator, same engine) changes nothing and reports a
-// duplicate; an annotator who already has other work on the document is
-// refused (ErrLayerExists). Spans outside the text are refused, and then
-// nothing is written, the document included.
+// the annotator's layer on it, in one transaction (see Batch.AddLayer).
+// Spans outside the text are refused, and then nothing is written, the
+// document included.
 func (db *DB) ImportLayer(ctx context.Context, doc annotate.Document, l ImportedLayer) (LayerImport, error) {
+	b, err := db.BeginBatch(ctx)
+	if err != nil {
+		return LayerImport{}, err
+	}
+	res, err := b.AddLayer(ctx, doc, l)
+	if err != nil || res.Duplicate {
+		b.Rollback()
+		return res, err
+	}
+	if err := b.Commit(); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// AddLayer adds doc to the batch (unless the project holds its text
+// already) and the annotator's finished layer on it: their targets, spans
+// (decision added) and labels, the document marked done for them, the
+// layer marked seeded by l.Engine (so pre-tagging never seeds into it),
+// and one event in the log. The same layer again (same annotator, same
+// engine) is reported as a duplicate and changes nothing; an annotator who
+// already has other work on the document is refused (ErrLayerExists), as
+// are spans outside the text or labels naming no target.
+func (b *Batch) AddLayer(ctx context.Context, doc annotate.Document, l ImportedLayer) (LayerImport, error) {
 	var res LayerImport
 	name := strings.TrimSpace(l.Annotator)
 	if name == "" {
@@ -61,20 +97,11 @@ func (db *DB) ImportLayer(ctx context.Context, doc annotate.Document, l Imported
 	if err := checkImportedLayer(doc.Text, l); err != nil {
 		return res, err
 	}
-	b, err := db.BeginBatch(ctx)
-	if err != nil {
-		return res, err
-	}
-	committed := false
-	defer func() {
-		if !committed {
-			b.Rollback()
-		}
-	}()
+	added := b.Added
 	if err := b.Add(ctx, doc); err != nil {
 		return res, fmt.Errorf("save the document: %w", err)
 	}
-	res.DocAdded = b.Added == 1
+	res.DocAdded = b.Added > added
 	tx := b.tx
 	if err := tx.QueryRowContext(ctx, "SELECT id FROM documents WHERE sha256 = ?", doc.SHA256()).Scan(&res.DocID); err != nil {
 		return res, fmt.Errorf("find the document: %w", err)
@@ -86,27 +113,35 @@ func (db *DB) ImportLayer(ctx context.Context, doc annotate.Document, l Imported
 	var engine string
 	err = tx.QueryRowContext(ctx, "SELECT engine FROM layers WHERE doc_id = ? AND annotator_id = ?", res.DocID, annID).Scan(&engine)
 	switch {
-	case err == nil && engine == l.Engine:
+	case err == nil && engine == l.Engine && !l.Append:
 		res.Duplicate = true
-		return res, nil // rolled back: nothing changed
+		return res, nil
+	case err == nil && engine == l.Engine:
+		// Appending: the layer and its status are there already.
 	case err == nil:
 		return res, fmt.Errorf("%s already has a layer on document %d (from %s): %w; import it under another name", name, res.DocID, engine, ErrLayerExists)
 	case !errors.Is(err, sql.ErrNoRows):
 		return res, err
 	}
+	appending := err == nil // adding to this engine's own layer
 	var work int
-	if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM layer_spans WHERE doc_id = ?1 AND annotator_id = ?2)
+	if !appending {
+		err = tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM layer_spans WHERE doc_id = ?1 AND annotator_id = ?2)
 		+ (SELECT count(*) FROM layer_targets WHERE doc_id = ?1 AND annotator_id = ?2)
 		+ (SELECT count(*) FROM labels WHERE doc_id = ?1 AND annotator_id = ?2)
-		+ (SELECT count(*) FROM doc_status WHERE doc_id = ?1 AND annotator_id = ?2)`, res.DocID, annID).Scan(&work); err != nil {
-		return res, err
+		+ (SELECT count(*) FROM doc_status WHERE doc_id = ?1 AND annotator_id = ?2)`, res.DocID, annID).Scan(&work)
+		if err != nil {
+			return res, err
+		}
 	}
 	if work > 0 {
 		return res, fmt.Errorf("%s has already worked on document %d in Slant: %w; import it under another name", name, res.DocID, ErrLayerExists)
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO layers(doc_id, annotator_id, seeded_at, engine) VALUES (?, ?, ?, ?)",
-		res.DocID, annID, now(), l.Engine); err != nil {
-		return res, err
+	if !appending {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO layers(doc_id, annotator_id, seeded_at, engine) VALUES (?, ?, ?, ?)",
+			res.DocID, annID, now(), l.Engine); err != nil {
+			return res, err
+		}
 	}
 	rec := &recorder{ctx: ctx, tx: tx}
 	ids := make([]int64, len(l.Targets))
@@ -126,6 +161,16 @@ func (db *DB) ImportLayer(ctx context.Context, doc annotate.Document, l Imported
 			return res, err
 		}
 	}
+	for _, lb := range l.Labels {
+		unit := annotate.UnitDocument
+		if lb.Target > 0 {
+			unit = annotate.TargetUnit(ids[lb.Target-1])
+		}
+		if err := rec.put("labels", row{"doc_id": res.DocID, "annotator_id": annID, "task": lb.Task, "unit": unit,
+			"value": lb.Value, "towards": nil, "schema_version": int64(l.SchemaVersion), "updated_at": now()}); err != nil {
+			return res, err
+		}
+	}
 	if err := rec.put("doc_status", row{"doc_id": res.DocID, "annotator_id": annID, "status": annotate.StatusDone,
 		"updated_at": now(), "seconds": 0.0}); err != nil {
 		return res, err
@@ -133,11 +178,7 @@ func (db *DB) ImportLayer(ctx context.Context, doc annotate.Document, l Imported
 	if err := logEvent(ctx, tx, annID, res.DocID, "import "+l.Engine, rec.changes); err != nil {
 		return res, err
 	}
-	if err := b.Commit(); err != nil {
-		return res, err
-	}
-	committed = true
-	res.Targets, res.Spans = len(l.Targets), len(l.Spans)
+	res.Targets, res.Spans, res.Labels = len(l.Targets), len(l.Spans), len(l.Labels)
 	return res, nil
 }
 
@@ -167,6 +208,11 @@ func checkImportedLayer(text string, l ImportedLayer) error {
 		}
 		if s.TargetID < 0 || s.TargetID > int64(len(l.Targets)) {
 			return fmt.Errorf("%s: no target %d", what, s.TargetID)
+		}
+	}
+	for _, lb := range l.Labels {
+		if lb.Target < 0 || lb.Target > len(l.Targets) || lb.Task == "" || lb.Value == "" {
+			return fmt.Errorf("label %s=%q of target %d: no such target, or no task or value", lb.Task, lb.Value, lb.Target)
 		}
 	}
 	return nil

@@ -21,7 +21,7 @@ type Encoder interface {
 }
 
 // Formats are the export formats by name, as --format takes them.
-var Formats = []string{"doccano", "prodigy", "csv", "stance"}
+var Formats = []string{"doccano", "prodigy", "targets", "csv", "stance"}
 
 // New returns an encoder of format writing to w.
 func New(format string, w io.Writer) (Encoder, error) {
@@ -33,6 +33,8 @@ func New(format string, w io.Writer) (Encoder, error) {
 		return newProdigy(bw), nil
 	case "stance":
 		return &jsonLines{w: bw, enc: newJSON(bw), many: stanceLines}, nil
+	case "targets":
+		return &jsonLines{w: bw, enc: newJSON(bw), many: targetsLines}, nil
 	case "csv":
 		c := &csvRows{w: bw, csv: csv.NewWriter(bw)}
 		return c, c.csv.Write(csvHeader)

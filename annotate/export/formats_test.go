@@ -70,7 +70,7 @@ func TestStance(t *testing.T) {
 }
 
 func TestUnknownFormat(t *testing.T) {
-	if _, err := New("parquet", &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "doccano, prodigy, csv, stance") {
+	if _, err := New("parquet", &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "doccano, prodigy, targets, csv, stance") {
 		t.Errorf("err %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"github.com/slant-annotate/slant/annotate"
 	"github.com/slant-annotate/slant/annotate/format"
@@ -34,6 +35,9 @@ type ImportSummary struct {
 	// Brat is what the brat .ann files brought: their documents count in
 	// Added, their layers here.
 	Brat BratSummary
+	// Layers are the annotator's layers that labelled records brought in
+	// (NewsMTSC targets with --annotator).
+	Layers int
 }
 
 // String is the one summary line the command line prints.
@@ -44,6 +48,9 @@ func (s ImportSummary) String() string {
 	}
 	if s.Brat.Files > 0 {
 		line += "; " + s.Brat.String()
+	}
+	if s.Layers > 0 {
+		line += fmt.Sprintf("; %d labelled layers", s.Layers)
 	}
 	return line
 }
@@ -74,12 +81,13 @@ func Import(ctx context.Context, db *store.DB, paths []string, opts ImportOption
 			break
 		}
 		sum.Files++
-		var added, dups int
+		var added, dups, layers int
 		var err error
 		if k, _ := format.KindOf(file); k == format.Brat {
 			added, err = importBrat(ctx, db, file, opts, &sum.Brat)
 		} else {
-			added, dups, err = importFile(ctx, db, file, opts)
+			added, dups, layers, err = importFile(ctx, db, file, opts)
+			sum.Layers += layers
 		}
 		if err != nil {
 			sum.Failed++
@@ -93,7 +101,7 @@ func Import(ctx context.Context, db *store.DB, paths []string, opts ImportOption
 			progress(ImportProgress{File: file, FilesDone: i + 1, FilesTotal: len(files), Added: sum.Added})
 		}
 	}
-	if sum.Brat.Layers > 0 {
+	if sum.Brat.Layers > 0 || sum.Layers > 0 {
 		// Imported layers are finished work: give them digests for
 		// agreement. Digests are an index, so a failure loses nothing
 		// (agreement reads those layers from their rows).
@@ -104,11 +112,19 @@ func Import(ctx context.Context, db *store.DB, paths []string, opts ImportOption
 
 // importFile reads one file into one transaction. The file is parsed in a
 // goroutine while SQLite stores what is already parsed, so the two halves
-// of an import use both cores.
-func importFile(ctx context.Context, db *store.DB, file string, opts ImportOptions) (added, dups int, err error) {
+// of an import use both cores. With opts.Annotator, labelled records
+// (NewsMTSC's targets and polarities) come in as that annotator's finished
+// layers, in the same transaction.
+func importFile(ctx context.Context, db *store.DB, file string, opts ImportOptions) (added, dups, layers int, err error) {
+	var labelled *labelledImport
+	if k, _ := format.KindOf(file); opts.Annotator != "" && k == format.JSONL {
+		if labelled, err = newLabelledImport(ctx, db, file, opts.Annotator); err != nil {
+			return 0, 0, 0, err
+		}
+	}
 	batch, err := db.BeginBatch(ctx)
 	if err != nil {
-		return 0, 0, fmt.Errorf("%s: %w", file, err)
+		return 0, 0, 0, fmt.Errorf("%s: %w", file, err)
 	}
 	readCtx, stop := context.WithCancel(ctx)
 	defer stop()
@@ -128,7 +144,16 @@ func importFile(ctx context.Context, db *store.DB, file string, opts ImportOptio
 	var addErr error
 	for d := range docs {
 		if addErr == nil {
-			if addErr = batch.Add(ctx, d); addErr != nil {
+			var layer bool
+			if labelled != nil {
+				layer, addErr = labelled.add(ctx, batch, d)
+			} else {
+				addErr = batch.Add(ctx, d)
+			}
+			if layer {
+				layers++
+			}
+			if addErr != nil {
 				stop() // the reader stops at its next document
 			}
 		}
@@ -141,12 +166,67 @@ func importFile(ctx context.Context, db *store.DB, file string, opts ImportOptio
 		batch.Rollback()
 		var fe *format.Error
 		if errors.As(err, &fe) {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
-		return 0, 0, fmt.Errorf("%s: %w", file, err)
+		return 0, 0, 0, fmt.Errorf("%s: %w", file, err)
 	}
 	if err := batch.Commit(); err != nil {
-		return 0, 0, fmt.Errorf("%s: save: %w", file, err)
+		return 0, 0, 0, fmt.Errorf("%s: save: %w", file, err)
 	}
-	return batch.Added, batch.Duplicates, nil
+	return batch.Added, batch.Duplicates, layers, nil
+}
+
+// labelledImport brings labelled records in as an annotator's layers.
+type labelledImport struct {
+	annotator, engine string
+	schemaVersion     int
+	seen              map[string]bool // texts of this file already brought in
+}
+
+// TargetSentiment is the task NewsMTSC's polarities become.
+const TargetSentiment = "target_sentiment"
+
+func newLabelledImport(ctx context.Context, db *store.DB, file, annotator string) (*labelledImport, error) {
+	sch, version, err := db.Schema(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	t, ok := sch.Task(TargetSentiment)
+	if ok {
+		for v := range format.NewsMTSCScores {
+			if t.Index(v) < 0 {
+				ok = false
+			}
+		}
+	}
+	if !ok {
+		return nil, fmt.Errorf("%s: --annotator brings targets' polarities in as %s, but the schema has no such target task with negative, neutral and positive", file, TargetSentiment)
+	}
+	return &labelledImport{annotator: annotator, engine: "import:" + filepath.Base(file), schemaVersion: version, seen: map[string]bool{}}, nil
+}
+
+// add adds d, with the annotator's layer when d is a labelled record.
+func (li *labelledImport) add(ctx context.Context, b *store.Batch, d annotate.Document) (layer bool, err error) {
+	targets, ok, err := format.NewsMTSCTargets(d)
+	if err != nil || !ok {
+		if err == nil {
+			err = b.Add(ctx, d)
+		}
+		return false, err
+	}
+	// A second record of the same sentence (NewsMTSC has a few) adds its
+	// targets to the layer the first made.
+	sha := d.SHA256()
+	l := store.ImportedLayer{Annotator: li.annotator, Engine: li.engine, SchemaVersion: li.schemaVersion, Append: li.seen[sha]}
+	li.seen[sha] = true
+	for i, t := range targets {
+		l.Targets = append(l.Targets, annotate.Target{Name: t.Mention})
+		l.Spans = append(l.Spans, annotate.Span{Kind: annotate.KindEntity, Start: t.From, End: t.To, TargetID: int64(i + 1)})
+		l.Labels = append(l.Labels, store.ImportedLabel{Task: TargetSentiment, Target: i + 1, Value: t.Value})
+	}
+	res, err := b.AddLayer(ctx, d, l)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", d.Source, err)
+	}
+	return !res.Duplicate && !l.Append, nil
 }
