@@ -220,3 +220,63 @@ func TestExportMajorityAndAll(t *testing.T) {
 		t.Errorf("--majority kept a lone label, or did not say: %s\n%.600s", errOut, out)
 	}
 }
+
+// Exports read back: doccano and Prodigy files exported from one project
+// and imported into a new one (under the annotator they name) export
+// again to the same spans and labels.
+func TestExportImportRoundTrip(t *testing.T) {
+	path, _, _ := exportProject(t)
+	dir := t.TempDir()
+	for _, f := range []string{"doccano", "prodigy"} {
+		first := filepath.Join(dir, "first."+f+".jsonl")
+		mustSlant(t, nil, "export", "--db", path, "--format", f, "--annotator", "ana", "--out", first)
+		other := filepath.Join(dir, f+".slant")
+		out := mustSlant(t, nil, "import", "--db", other, first)
+		if !strings.Contains(out, "1 labelled layers") {
+			t.Fatalf("%s import: %s", f, out)
+		}
+		again := mustSlant(t, nil, "export", "--db", other, "--format", f, "--annotator", "ana")
+		if a, b := withoutIDs(t, mustRead(t, first)), withoutIDs(t, again); a != b {
+			t.Errorf("%s: exported again differs:\n%.800s\nwant\n%.800s", f, b, a)
+		}
+	}
+}
+
+// withoutIDs drops the project's document ids (another project numbers
+// them otherwise) from JSON lines.
+func withoutIDs(t *testing.T, jsonl string) string {
+	t.Helper()
+	var out []string
+	for _, line := range strings.Split(strings.TrimSpace(jsonl), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatal(err)
+		}
+		delete(m, "id")
+		if meta, ok := m["meta"].(map[string]any); ok {
+			delete(meta, "doc_id")
+		}
+		b, _ := json.Marshal(m)
+		out = append(out, string(b))
+	}
+	return strings.Join(out, "\n")
+}
+
+// A span outside its text, or a label the schema lacks, names the file and
+// line, and nothing of the file comes in.
+func TestImportLabelledRefusals(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ line, says string }{
+		{`{"text": "Acme rose.", "label": [[0, 99, "ORG"]], "cats": [], "source": "ana"}`, "outside the text (10 characters)"},
+		{`{"text": "Acme rose.", "label": [[0, 4, "ORG"]], "cats": ["mood:sunny"], "source": "ana"}`, `no document task "mood"`},
+		{`{"text": "Acme rose.", "label": [], "cats": ["document_sentiment:sunny"], "source": "ana"}`, `"sunny" is not a label of document_sentiment`},
+		{`{"text": "Acme rose.", "label": [], "cats": [], "source": "gold"}`, "reserved"},
+		{`{"text": "😀 Acme", "tokens": [{"text": "Acme", "start": 1, "end": 5, "id": 0, "ws": false}], "spans": [], "_view_id": "spans_manual", "_annotator_id": "ana"}`, `token 0 "Acme" is not the text at its offsets`},
+	} {
+		file := putFile(t, dir, "x.jsonl", `{"text": "A fine first line.", "label": [], "cats": [], "source": "ana"}`+"\n"+c.line+"\n")
+		out, errOut, code := runSlant(t, nil, "import", "--db", newProjectPath(t), file)
+		if code != 1 || !strings.Contains(errOut, file+":2") || !strings.Contains(errOut, c.says) || !strings.Contains(out, "imported 0,") {
+			t.Errorf("%s:\nexit %d, stdout %s, stderr %s", c.line, code, out, errOut)
+		}
+	}
+}

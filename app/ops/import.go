@@ -4,10 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
+	"maps"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/slant-annotate/slant/annotate"
+	"github.com/slant-annotate/slant/annotate/export"
 	"github.com/slant-annotate/slant/annotate/format"
+	"github.com/slant-annotate/slant/annotate/schema"
 	"github.com/slant-annotate/slant/store"
 )
 
@@ -117,7 +123,7 @@ func Import(ctx context.Context, db *store.DB, paths []string, opts ImportOption
 // layers, in the same transaction.
 func importFile(ctx context.Context, db *store.DB, file string, opts ImportOptions) (added, dups, layers int, err error) {
 	var labelled *labelledImport
-	if k, _ := format.KindOf(file); opts.Annotator != "" && k == format.JSONL {
+	if k, _ := format.KindOf(file); k == format.JSONL {
 		if labelled, err = newLabelledImport(ctx, db, file, opts.Annotator); err != nil {
 			return 0, 0, 0, err
 		}
@@ -176,9 +182,12 @@ func importFile(ctx context.Context, db *store.DB, file string, opts ImportOptio
 	return batch.Added, batch.Duplicates, layers, nil
 }
 
-// labelledImport brings labelled records in as an annotator's layers.
+// labelledImport brings labelled records in as an annotator's layers:
+// NewsMTSC's targets and polarities, doccano's and Prodigy's spans and
+// document labels (as Slant exports them, or as those tools do).
 type labelledImport struct {
-	annotator, engine string
+	annotator, engine string // annotator: --annotator, else the record's
+	schema            *schema.Schema
 	schemaVersion     int
 	seen              map[string]bool // texts of this file already brought in
 }
@@ -191,42 +200,95 @@ func newLabelledImport(ctx context.Context, db *store.DB, file, annotator string
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	t, ok := sch.Task(TargetSentiment)
-	if ok {
-		for v := range format.NewsMTSCScores {
-			if t.Index(v) < 0 {
-				ok = false
-			}
-		}
-	}
-	if !ok {
-		return nil, fmt.Errorf("%s: --annotator brings targets' polarities in as %s, but the schema has no such target task with negative, neutral and positive", file, TargetSentiment)
-	}
-	return &labelledImport{annotator: annotator, engine: "import:" + filepath.Base(file), schemaVersion: version, seen: map[string]bool{}}, nil
+	return &labelledImport{annotator: annotator, engine: "import:" + filepath.Base(file), schema: sch, schemaVersion: version,
+		seen: map[string]bool{}}, nil
 }
 
-// add adds d, with the annotator's layer when d is a labelled record.
+// add adds d, with an annotator's layer when d is a labelled record.
 func (li *labelledImport) add(ctx context.Context, b *store.Batch, d annotate.Document) (layer bool, err error) {
-	targets, ok, err := format.NewsMTSCTargets(d)
-	if err != nil || !ok {
-		if err == nil {
-			err = b.Add(ctx, d)
-		}
+	l, ok, err := li.layer(d)
+	if err != nil {
 		return false, err
 	}
-	// A second record of the same sentence (NewsMTSC has a few) adds its
-	// targets to the layer the first made.
-	sha := d.SHA256()
-	l := store.ImportedLayer{Annotator: li.annotator, Engine: li.engine, SchemaVersion: li.schemaVersion, Append: li.seen[sha]}
-	li.seen[sha] = true
-	for i, t := range targets {
-		l.Targets = append(l.Targets, annotate.Target{Name: t.Mention})
-		l.Spans = append(l.Spans, annotate.Span{Kind: annotate.KindEntity, Start: t.From, End: t.To, TargetID: int64(i + 1)})
-		l.Labels = append(l.Labels, store.ImportedLabel{Task: TargetSentiment, Target: i + 1, Value: t.Value})
+	if !ok {
+		return false, b.Add(ctx, d)
 	}
+	// A second record of the same text (NewsMTSC has a few; Prodigy writes
+	// a line per document label) adds to the layer the first made.
+	sha := d.SHA256()
+	l.Append = li.seen[sha]
+	li.seen[sha] = true
 	res, err := b.AddLayer(ctx, d, l)
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", d.Source, err)
 	}
 	return !res.Duplicate && !l.Append, nil
+}
+
+// layer is the layer a labelled record brings, if it is one.
+func (li *labelledImport) layer(d annotate.Document) (store.ImportedLayer, bool, error) {
+	l := store.ImportedLayer{Annotator: li.annotator, Engine: li.engine, SchemaVersion: li.schemaVersion}
+	targets, ok, err := format.NewsMTSCTargets(d)
+	if err != nil {
+		return l, false, err
+	}
+	if ok {
+		if l.Annotator == "" {
+			return l, false, nil // no one's labels: the sentence alone (its targets kept in its metadata)
+		}
+		if err := li.checkLabel(d, TargetSentiment, schema.ScopeTarget, maps.Keys(format.NewsMTSCScores)); err != nil {
+			return l, false, err
+		}
+		for i, t := range targets {
+			l.Targets = append(l.Targets, annotate.Target{Name: t.Mention})
+			l.Spans = append(l.Spans, annotate.Span{Kind: annotate.KindEntity, Start: t.From, End: t.To, TargetID: int64(i + 1)})
+			l.Labels = append(l.Labels, store.ImportedLabel{Task: TargetSentiment, Target: i + 1, Value: t.Value})
+		}
+		return l, true, nil
+	}
+	rec, ok, err := format.LabelledRecord(d)
+	if err != nil || !ok {
+		return l, false, err
+	}
+	if l.Annotator == "" {
+		l.Annotator = rec.Annotator
+	}
+	if l.Annotator == "" {
+		return l, false, nil // no one's labels: the text alone
+	}
+	if l.Annotator == export.MajoritySource {
+		return l, false, fmt.Errorf("%s: the record's labels are the majority's, no one annotator's: give --annotator NAME to bring them in under a name", d.Source)
+	}
+	for _, e := range rec.Entities {
+		l.Spans = append(l.Spans, annotate.Span{Kind: annotate.KindEntity, Start: e.Start, End: e.End, Label: e.Label})
+	}
+	for _, q := range rec.Quotes {
+		s := annotate.Span{Kind: annotate.KindQuote, Start: q.Start, End: q.End}
+		if q.Speaker != nil {
+			s.HasSpeaker, s.SpeakerStart, s.SpeakerEnd = true, q.Speaker[0], q.Speaker[1]
+		}
+		l.Spans = append(l.Spans, s)
+	}
+	for _, tv := range rec.DocLabels {
+		if err := li.checkLabel(d, tv[0], schema.ScopeDocument, slices.Values([]string{tv[1]})); err != nil {
+			return l, false, err
+		}
+		l.Labels = append(l.Labels, store.ImportedLabel{Task: tv[0], Value: tv[1]})
+	}
+	return l, true, nil
+}
+
+// checkLabel refuses a label of a task the schema lacks (at that scope),
+// or a value the task does not have, naming the record's line.
+func (li *labelledImport) checkLabel(d annotate.Document, task string, scope schema.Scope, values iter.Seq[string]) error {
+	t, ok := li.schema.Task(task)
+	if !ok || t.Scope != scope {
+		return fmt.Errorf("%s: the schema has no %s task %q for these labels", d.Source, scope, task)
+	}
+	for v := range values {
+		if t.Index(v) < 0 {
+			return fmt.Errorf("%s: %q is not a label of %s (%s)", d.Source, v, task, strings.Join(t.Values(), ", "))
+		}
+	}
+	return nil
 }
