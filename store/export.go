@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -87,4 +88,17 @@ func (db *DB) FinishedDocuments(ctx context.Context) ([]int64, error) {
 		return nil, fmt.Errorf("finished documents: %w", err)
 	}
 	return ids, nil
+}
+
+// EachText calls fn with every document's id and text, in order,
+// streaming (fn must not query the project).
+func (db *DB) EachText(ctx context.Context, fn func(id int64, text string) error) error {
+	return db.eachRow(ctx, "SELECT id, text FROM documents ORDER BY id", func(r *sql.Rows) error {
+		var id int64
+		var text string
+		if err := r.Scan(&id, &text); err != nil {
+			return err
+		}
+		return fn(id, text)
+	})
 }

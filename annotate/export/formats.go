@@ -23,6 +23,14 @@ type Encoder interface {
 // Formats are the export formats by name, as --format takes them.
 var Formats = []string{"doccano", "prodigy", "targets", "csv", "stance"}
 
+// CheckFormat refuses a format Slant does not write.
+func CheckFormat(format string) error {
+	if !slices.Contains(Formats, format) {
+		return fmt.Errorf("unknown format %q (formats: %s)", format, strings.Join(Formats, ", "))
+	}
+	return nil
+}
+
 // New returns an encoder of format writing to w.
 func New(format string, w io.Writer) (Encoder, error) {
 	bw := bufio.NewWriterSize(w, 64<<10)
@@ -39,7 +47,10 @@ func New(format string, w io.Writer) (Encoder, error) {
 		c := &csvRows{w: bw, csv: csv.NewWriter(bw)}
 		return c, c.csv.Write(csvHeader)
 	}
-	return nil, fmt.Errorf("unknown format %q (formats: %s)", format, strings.Join(Formats, ", "))
+	if err := CheckFormat(format); err != nil {
+		return nil, err
+	}
+	return nil, fmt.Errorf("format %q has no encoder", format)
 }
 
 func newJSON(w io.Writer) *json.Encoder {

@@ -12,7 +12,7 @@ import (
 func init() {
 	c := Command{
 		Name:    "export",
-		Args:    "[--db FILE] --format " + strings.Join(export.Formats, "|") + " (--annotator NAME | --gold | --majority [--min-agreement S] | --all) [--include-in-progress] [--out PATH]",
+		Args:    "[--db FILE] --format " + strings.Join(export.Formats, "|") + " (--annotator NAME | --gold | --majority [--min-agreement S] | --all) [--include-in-progress] [--out PATH | --split train=0.8,dev=0.1,test=0.1 [--seed N] --out DIR]",
 		Summary: "write labels as a training set: an annotator's, gold's, the majority's or everyone's (offsets in code points)",
 	}
 	c.Run = func(env *Env, args []string) int { return runExport(env, &c, args) }
@@ -30,7 +30,9 @@ func runExport(env *Env, c *Command, args []string) int {
 	fs.Float64Var(&o.MinAgreement, "min-agreement", ops.DefaultMinAgreement, "with --majority: the share of annotators a unit's majority needs (units below are left out and counted)")
 	fs.BoolVar(&o.All, "all", false, "export every annotator's finished documents, a record each")
 	fs.BoolVar(&o.IncludeInProgress, "include-in-progress", false, "add started documents (with --annotator or --all)")
-	out := fs.String("out", "", "write to this file (default: standard output)")
+	out := fs.String("out", "", "write to this file (default: standard output); with --split, into this folder")
+	split := fs.String("split", "", "split by document into files, e.g. train=0.8,dev=0.1,test=0.1 (near-duplicate articles stay together), with manifest.json")
+	seed := fs.Uint64("seed", 1, "with --split: the seed (the same seed gives the same files)")
 	rest, code := ParseFlags(fs, args)
 	if code >= 0 {
 		return code
@@ -51,6 +53,18 @@ func runExport(env *Env, c *Command, args []string) int {
 		fs.Usage()
 		return 2
 	}
+	var splits []export.Split
+	if *split != "" {
+		var err error
+		if splits, err = export.ParseSplits(*split); err != nil {
+			fmt.Fprintln(env.Stderr, "slant export: --split:", err)
+			return 2
+		}
+		if *out == "" {
+			fmt.Fprintln(env.Stderr, "slant export: --split needs --out DIR, the folder for its files")
+			return 2
+		}
+	}
 	project, ok := openProject(env, *db, true)
 	if !ok {
 		return 1
@@ -58,6 +72,18 @@ func runExport(env *Env, c *Command, args []string) int {
 	defer project.Close()
 	bar := newProgressBar(env, "exporting")
 	o.Progress = func(done, total int) { bar.set(done, total, "") }
+	if *split != "" {
+		sum, err := ops.ExportSplits(context.Background(), project, *out, o, ops.SplitOptions{Splits: splits, Seed: *seed,
+			Command: "slant export " + strings.Join(args, " ")})
+		bar.done()
+		if err != nil {
+			fmt.Fprintln(env.Stderr, "slant export:", err)
+			return 1
+		}
+		fmt.Fprintf(env.Stderr, "exported %d records of %s into %d splits in %s (%d near-duplicate groups kept together; manifest.json)\n",
+			sum.Records, sum.Source, len(splits), *out, sum.Groups)
+		return 0
+	}
 	var sum ops.ExportSummary
 	var err error
 	if *out != "" {

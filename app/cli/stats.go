@@ -5,13 +5,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
+
+	"github.com/slant-annotate/slant/app/ops"
+	"github.com/slant-annotate/slant/store"
 )
 
 func init() {
 	c := Command{
 		Name:    "stats",
 		Args:    "[--db FILE] [--json]",
-		Summary: "summarise the project: documents, words, where they came from",
+		Summary: "summarise the project: documents, words, where they came from, near-duplicate articles",
 	}
 	c.Run = func(env *Env, args []string) int { return runStats(env, &c, args) }
 	Register(c)
@@ -34,10 +38,21 @@ func runStats(env *Env, c *Command, args []string) int {
 		fmt.Fprintln(env.Stderr, "slant stats:", err)
 		return 1
 	}
+	dups, err := ops.NearDuplicates(context.Background(), project)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "slant stats:", err)
+		return 1
+	}
+	if dups == nil {
+		dups = [][]int64{}
+	}
 	if *asJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
-		enc.Encode(s)
+		enc.Encode(struct {
+			store.Stats
+			NearDuplicates [][]int64 `json:"near_duplicates"` // groups of document ids
+		}{s, dups})
 		return 0
 	}
 	w := env.Stdout
@@ -56,6 +71,22 @@ func runStats(env *Env, c *Command, args []string) int {
 	sort.Strings(kinds)
 	for _, k := range kinds {
 		fmt.Fprintf(w, "  from %-6s %d\n", k, s.Formats[k])
+	}
+	in := 0
+	for _, g := range dups {
+		in += len(g)
+	}
+	fmt.Fprintf(w, "near-duplicates  %d groups, %d documents (kept in one split by slant export --split)\n", len(dups), in)
+	for i, g := range dups {
+		if i == 5 {
+			fmt.Fprintf(w, "  … %d more groups (--json lists them all)\n", len(dups)-5)
+			break
+		}
+		ids := make([]string, len(g))
+		for j, id := range g {
+			ids[j] = fmt.Sprintf("#%d", id)
+		}
+		fmt.Fprintf(w, "  %s\n", strings.Join(ids, " ~ "))
 	}
 	return 0
 }

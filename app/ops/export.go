@@ -10,6 +10,7 @@ import (
 
 	"github.com/slant-annotate/slant/annotate"
 	"github.com/slant-annotate/slant/annotate/export"
+	"github.com/slant-annotate/slant/annotate/schema"
 	"github.com/slant-annotate/slant/store"
 )
 
@@ -49,7 +50,30 @@ const DefaultMinAgreement = 0.67
 // one format, a document at a time (memory does not grow with the
 // project). It never writes to the project.
 func Export(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (ExportSummary, error) {
-	var sum ExportSummary
+	if err := o.check(); err != nil {
+		return ExportSummary{}, err
+	}
+	enc, err := export.New(o.Format, w)
+	if err != nil {
+		return ExportSummary{}, err
+	}
+	sum, err := eachRecord(ctx, db, o, func(r export.Record, done, total int) error {
+		if err := enc.Write(r); err != nil {
+			return fmt.Errorf("write document %d: %w", r.DocID, err)
+		}
+		if o.Progress != nil {
+			o.Progress(done, total)
+		}
+		return nil
+	})
+	if err != nil {
+		return sum, err
+	}
+	return sum, enc.Close()
+}
+
+// check refuses options that choose no source, or more than one.
+func (o ExportOptions) check() error {
 	sources := 0
 	for _, on := range []bool{o.Annotator != "", o.Gold, o.Majority, o.All} {
 		if on {
@@ -57,70 +81,59 @@ func Export(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (Ex
 		}
 	}
 	if sources != 1 {
-		return sum, errors.New("choose whose labels: one of --annotator NAME, --gold, --majority or --all")
+		return errors.New("choose whose labels: one of --annotator NAME, --gold, --majority or --all")
 	}
 	if o.Majority && (o.MinAgreement <= 0 || o.MinAgreement > 1) {
-		return sum, fmt.Errorf("--min-agreement %g: give a share above 0 and at most 1", o.MinAgreement)
+		return fmt.Errorf("--min-agreement %g: give a share above 0 and at most 1", o.MinAgreement)
 	}
-	enc, err := export.New(o.Format, w)
-	if err != nil {
-		return sum, err
-	}
+	return nil
+}
+
+// eachRecord calls fn with every record the options choose, in document
+// order (annotator by annotator for All), with how many of all it is.
+func eachRecord(ctx context.Context, db *store.DB, o ExportOptions, fn func(r export.Record, done, total int) error) (ExportSummary, error) {
+	var sum ExportSummary
 	sch, _, err := db.Schema(ctx)
 	if err != nil {
 		return sum, err
 	}
-	progress := func(total int) {
-		sum.Records++
-		if o.Progress != nil {
-			o.Progress(sum.Records, total)
-		}
-	}
-	switch {
-	case o.Majority:
+	if o.Majority {
 		sum.Source = export.MajoritySource
-		err = exportMajority(ctx, db, enc, o, &sum, progress)
-	default:
-		var anns []store.Annotator
-		if anns, err = exportSources(ctx, db, o); err != nil {
-			return sum, err
-		}
-		statuses := []string{annotate.StatusDone}
-		if o.Gold || o.IncludeInProgress { // gold's layer is never marked done
-			statuses = append(statuses, annotate.StatusInProgress)
-		}
-		total := 0
-		for _, a := range anns {
-			n, err := db.CountLayers(ctx, a.ID, statuses...)
-			if err != nil {
-				return sum, err
-			}
-			total += n
-		}
-		sum.Source = anns[0].Name
-		if o.All {
-			sum.Source = "every annotator"
-		}
-		for _, a := range anns {
-			err = db.EachLayer(ctx, a.ID, statuses, func(doc annotate.Document, sha string, l *annotate.Layer) error {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-				if err := enc.Write(export.FromLayer(doc, sha, l, sch, a.Name)); err != nil {
-					return fmt.Errorf("write document %d: %w", doc.ID, err)
-				}
-				progress(total)
-				return nil
-			})
-			if err != nil {
-				break
-			}
-		}
+		return sum, exportMajority(ctx, db, sch, o, &sum, fn)
 	}
+	anns, err := exportSources(ctx, db, o)
 	if err != nil {
 		return sum, err
 	}
-	return sum, enc.Close()
+	statuses := []string{annotate.StatusDone}
+	if o.Gold || o.IncludeInProgress { // gold's layer is never marked done
+		statuses = append(statuses, annotate.StatusInProgress)
+	}
+	total := 0
+	for _, a := range anns {
+		n, err := db.CountLayers(ctx, a.ID, statuses...)
+		if err != nil {
+			return sum, err
+		}
+		total += n
+	}
+	sum.Source = anns[0].Name
+	if o.All {
+		sum.Source = "every annotator"
+	}
+	for _, a := range anns {
+		err := db.EachLayer(ctx, a.ID, statuses, func(doc annotate.Document, sha string, l *annotate.Layer) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			sum.Records++
+			return fn(export.FromLayer(doc, sha, l, sch, a.Name), sum.Records, total)
+		})
+		if err != nil {
+			return sum, err
+		}
+	}
+	return sum, nil
 }
 
 // exportSources are the annotators whose layers an export writes.
@@ -158,8 +171,9 @@ func exportSources(ctx context.Context, db *store.DB, o ExportOptions) ([]store.
 	return []store.Annotator{a}, nil
 }
 
-// exportMajority writes the majority record of every finished document.
-func exportMajority(ctx context.Context, db *store.DB, enc export.Encoder, o ExportOptions, sum *ExportSummary, progress func(int)) error {
+// exportMajority makes the majority record of every finished document.
+func exportMajority(ctx context.Context, db *store.DB, sch *schema.Schema, o ExportOptions, sum *ExportSummary,
+	fn func(r export.Record, done, total int) error) error {
 	all, err := db.Annotators(ctx)
 	if err != nil {
 		return err
@@ -171,10 +185,6 @@ func exportMajority(ctx context.Context, db *store.DB, enc export.Encoder, o Exp
 		}
 	}
 	docs, err := db.FinishedDocuments(ctx)
-	if err != nil {
-		return err
-	}
-	sch, _, err := db.Schema(ctx)
 	if err != nil {
 		return err
 	}
@@ -193,10 +203,10 @@ func exportMajority(ctx context.Context, db *store.DB, enc export.Encoder, o Exp
 		r, count := export.Majority(doc, "", rd.Layers[:len(anns)], sch, o.MinAgreement)
 		sum.Kept += count.Kept
 		sum.LeftOut += count.LeftOut
-		if err := enc.Write(r); err != nil {
-			return fmt.Errorf("write document %d: %w", id, err)
+		sum.Records++
+		if err := fn(r, sum.Records, len(docs)); err != nil {
+			return err
 		}
-		progress(len(docs))
 	}
 	return nil
 }

@@ -1,0 +1,665 @@
+package export
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"math/bits"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
+)
+
+// SplitDoc is what splitting needs of a document.
+type SplitDoc struct {
+	ID     int64
+	Text   string
+	Labels []string // what to stratify by (e.g. the document's labels as "task:value"); may be empty
+}
+
+// Split is one named share of the documents.
+type Split struct {
+	Name  string
+	Share float64
+}
+
+// splitExample is shown when --split is missing or malformed.
+const splitExample = `"train=0.8,dev=0.1,test=0.1"`
+
+// ParseSplits parses "train=0.8,dev=0.1,test=0.1": comma-separated
+// name=share parts, spaces around them allowed. Names are made of a-z, 0-9,
+// _ and - (they become file names) and are unique; shares are positive and
+// sum to 1.
+func ParseSplits(s string) ([]Split, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, fmt.Errorf("no splits: expected e.g. %s", splitExample)
+	}
+	var out []Split
+	for part := range strings.SplitSeq(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			return nil, fmt.Errorf("splits %q: an empty split (two commas in a row, or one at an end)", s)
+		}
+		name, share, ok := strings.Cut(part, "=")
+		if !ok {
+			return nil, fmt.Errorf("split %q: expected name=share, e.g. %s", part, splitExample)
+		}
+		name, share = strings.TrimSpace(name), strings.TrimSpace(share)
+		f, err := strconv.ParseFloat(share, 64)
+		if err != nil || math.IsNaN(f) {
+			if share == "" {
+				return nil, fmt.Errorf("split %q: the share is missing", part)
+			}
+			return nil, fmt.Errorf("split %q: the share is not a number", part)
+		}
+		sp := Split{Name: name, Share: f}
+		if err := checkSplit(sp, out); err != nil {
+			return nil, fmt.Errorf("split %q: %v", part, err)
+		}
+		out = append(out, sp)
+	}
+	if err := checkShareSum(out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// checkSplits is ParseSplits' validation for splits built in code, so that
+// Assign never divides by a share it cannot honour.
+func checkSplits(splits []Split) error {
+	if len(splits) == 0 {
+		return fmt.Errorf("no splits: expected e.g. %s", splitExample)
+	}
+	for i, sp := range splits {
+		if err := checkSplit(sp, splits[:i]); err != nil {
+			return fmt.Errorf("split %q: %v", sp.Name, err)
+		}
+	}
+	return checkShareSum(splits)
+}
+
+// checkSplit checks one split against those before it.
+func checkSplit(sp Split, before []Split) error {
+	if sp.Name == "" {
+		return fmt.Errorf("the name is empty")
+	}
+	for _, r := range sp.Name {
+		if !('a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '_' || r == '-') {
+			return fmt.Errorf("the name may only hold a-z, 0-9, _ and -")
+		}
+	}
+	for _, b := range before {
+		if b.Name == sp.Name {
+			return fmt.Errorf("the name %q is used twice", sp.Name)
+		}
+	}
+	switch {
+	case math.IsNaN(sp.Share):
+		return fmt.Errorf("the share is not a number")
+	case math.IsInf(sp.Share, 0):
+		return fmt.Errorf("the share is not a finite number")
+	case sp.Share <= 0:
+		return fmt.Errorf("the share must be more than 0")
+	}
+	return nil
+}
+
+// checkShareSum allows 1e-6 of slack so that thirds written as 0.333333 pass.
+func checkShareSum(splits []Split) error {
+	sum := 0.0
+	for _, sp := range splits {
+		sum += sp.Share
+	}
+	if math.Abs(sum-1) > 1e-6 {
+		return fmt.Errorf("the shares sum to %s, not 1", strconv.FormatFloat(sum, 'g', 6, 64))
+	}
+	return nil
+}
+
+// Near-duplicate detection: shingled MinHash with LSH banding.
+const (
+	// dupShingle words make a shingle: long enough that unrelated texts
+	// share few, short enough that an edited word spoils only five.
+	dupShingle = 5
+	// dupHashes is the signature's length; the Jaccard estimate's standard
+	// error at 0.8 is sqrt(0.8·0.2/128) ≈ 0.035.
+	dupHashes = 128
+	// dupBands × dupRows = dupHashes. A pair is a candidate if one band of
+	// 4 values agrees: probability 1-(1-J⁴)³² — 0.99999995 at J=0.8,
+	// 0.9998 at J=0.7, 0.05 at J=0.2, 0.003 at J=0.1 — so pairs at the
+	// threshold are (almost) never missed and unrelated ones rarely
+	// compared.
+	dupBands = 32
+	dupRows  = dupHashes / dupBands
+	// dupThreshold is the estimated Jaccard similarity (equal signature
+	// values out of dupHashes) from which two texts are near-duplicates.
+	dupThreshold = 0.8
+	// dupWindow caps the comparisons in a band's bucket: a document is
+	// compared with the dupWindow before it there, so that a thousand copies
+	// of one text cost a thousand × dupWindow comparisons, not a million.
+	// Copies chain through their neighbours, so their group is still whole.
+	dupWindow = 64
+)
+
+// dupMinEqual is how many of the dupHashes values must agree.
+var dupMinEqual = int(math.Ceil(dupThreshold * dupHashes))
+
+// dupMuls derive the dupHashes hash functions from one well-mixed 64-bit
+// hash of a shingle, x: the product x·mul_i (mod 2⁶⁴, mul_i odd) gives two,
+// its high and its low 32 bits — the low half is the product of x's and
+// mul_i's low halves, independent of the high half for a random x. Half a
+// multiply per function keeps 100,000 documents within seconds; fixed
+// constants keep the signatures, and so the groups, the same from run to
+// run.
+var dupMuls = func() (m [dupHashes / 2]uint64) {
+	state := uint64(0x51a47) // any fixed value; changing it changes groups at the margin
+	for i := range m {
+		m[i] = dupSplitMix(&state) | 1
+	}
+	return m
+}()
+
+// dupSplitMix is SplitMix64: a fast, well-mixed sequence from a seed.
+func dupSplitMix(state *uint64) uint64 {
+	*state += 0x9e3779b97f4a7c15
+	return dupMix(*state)
+}
+
+// dupMix is SplitMix64's finaliser: every input bit flips about half the
+// output bits.
+func dupMix(z uint64) uint64 {
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
+}
+
+// NearDuplicates groups documents whose texts are near-duplicates (the same
+// wire story in several outlets, lightly edited): texts whose sets of
+// 5-word shingles (lowercased words of letters and digits) have an
+// estimated Jaccard similarity of at least 0.8. A text of fewer than five
+// words is one shingle of all its words; a text without words is nobody's
+// duplicate. Groups are the connected components of similar pairs, so a
+// chain of edits is one group. It returns the groups of two or more, each
+// sorted by id, in order of their first id.
+func NearDuplicates(docs []SplitDoc) [][]int64 {
+	n := len(docs)
+	if n < 2 {
+		return nil
+	}
+	// Work in id order, so that nothing depends on the input's order.
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		if c := cmp.Compare(docs[a].ID, docs[b].ID); c != 0 {
+			return c
+		}
+		return strings.Compare(docs[a].Text, docs[b].Text)
+	})
+
+	sigs, empty := dupSignatures(docs, order)
+	pairs := dupPairs(sigs, empty)
+
+	parent := make([]int32, n)
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	find := func(x int32) int32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	for _, p := range pairs {
+		a, b := find(p[0]), find(p[1])
+		if a != b {
+			// The smaller index as root: any rule would do, this one is
+			// easy to reason about.
+			if a > b {
+				a, b = b, a
+			}
+			parent[b] = a
+		}
+	}
+	// The root of a component is its smallest index (the smaller root
+	// always wins), and rows are in id order: meeting members in row order
+	// gives groups sorted within and in order of their first id.
+	size := make([]int32, n)
+	for i := range n {
+		size[find(int32(i))]++
+	}
+	slot := make([]int32, n)
+	var groups [][]int64
+	for i := range n {
+		r := find(int32(i))
+		if size[r] < 2 {
+			continue
+		}
+		if int32(i) == r {
+			slot[r] = int32(len(groups))
+			groups = append(groups, make([]int64, 0, size[r]))
+		}
+		groups[slot[r]] = append(groups[slot[r]], docs[order[i]].ID)
+	}
+	out := groups[:0]
+	for _, g := range groups {
+		g = slices.Compact(g) // a repeated id is one document
+		if len(g) >= 2 {
+			out = append(out, g)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// dupSignatures computes the MinHash signatures of docs[order[i]] into
+// row i, on runtime.GOMAXPROCS(0) workers. Values are kept as 32 bits: two
+// different minima agree by chance once in four billion, and 100,000
+// signatures take 51 MB instead of 102.
+func dupSignatures(docs []SplitDoc, order []int) (sigs []uint32, empty []bool) {
+	n := len(order)
+	sigs = make([]uint32, n*dupHashes)
+	empty = make([]bool, n)
+	const chunk = 64
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk)) {
+		wg.Go(func() {
+			var words, shingles []uint64
+			for {
+				start := int(next.Add(chunk)) - chunk
+				if start >= n {
+					return
+				}
+				for i := start; i < min(start+chunk, n); i++ {
+					words = dupWords(docs[order[i]].Text, words[:0])
+					shingles = dupShinglesOf(words, shingles[:0])
+					if len(shingles) == 0 {
+						empty[i] = true
+						continue
+					}
+					dupMinHash(shingles, sigs[i*dupHashes:(i+1)*dupHashes])
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return sigs, empty
+}
+
+// dupASCII maps an ASCII letter or digit to its lowercase, anything else
+// to 0.
+var dupASCII = func() (t [utf8.RuneSelf]byte) {
+	for c := range byte(utf8.RuneSelf) {
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			t[c] = c
+		case 'A' <= c && c <= 'Z':
+			t[c] = c + 'a' - 'A'
+		}
+	}
+	return t
+}()
+
+// dupMul is an odd constant with well-spread bits, for multiplicative
+// hashing.
+const dupMul = 0x9fb21c651e98df25
+
+// dupWords appends the hashes of text's words: maximal runs of letters and
+// digits (and combining marks within them, so that a decomposed "café" is
+// one word), lowercased. Punctuation and spacing are ignored, so a
+// re-typeset copy of a story is the same words.
+func dupWords(text string, words []uint64) []uint64 {
+	// ASCII, most of most texts, is packed 8 bytes to a word of w before
+	// it is multiplied into h: one multiply per byte, a chain of them, was
+	// the slowest part of reading.
+	var h, w uint64
+	n, in := 0, false
+	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf {
+			i++
+			if l := dupASCII[c]; l != 0 {
+				if n == 8 {
+					h, w, n = (h^w)*dupMul, 0, 0
+				}
+				w, n, in = w<<8|uint64(l), n+1, true
+				continue
+			}
+		} else {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			i += size
+			if unicode.IsLetter(r) || unicode.IsDigit(r) || in && unicode.Is(unicode.M, r) {
+				// Tagged above 2⁴⁰, where packed ASCII never reaches.
+				h = ((h^w)*dupMul ^ (1<<40 | uint64(unicode.ToLower(r)))) * dupMul
+				w, n, in = 0, 0, true
+				continue
+			}
+		}
+		if in {
+			words = append(words, dupMix(h^w))
+			h, w, n, in = 0, 0, 0, false
+		}
+	}
+	if in {
+		words = append(words, dupMix(h^w))
+	}
+	return words
+}
+
+// dupShinglesOf appends the hashes of the shingles of words: each run of
+// dupShingle consecutive words, or all the words if there are fewer.
+func dupShinglesOf(words, shingles []uint64) []uint64 {
+	k := min(dupShingle, len(words))
+	for i := 0; i+k <= len(words) && k > 0; i++ {
+		// A polynomial in the word hashes (order matters), tagged with the
+		// length so that a short text's one shingle is no 5-word shingle,
+		// then mixed so that the hash functions see well-spread bits.
+		h := uint64(k)
+		for _, w := range words[i : i+k] {
+			h = (h ^ w) * dupMul
+		}
+		shingles = append(shingles, dupMix(h))
+	}
+	return shingles
+}
+
+// dupMinHash writes the minimum of each hash function over shingles into
+// sig.
+func dupMinHash(shingles []uint64, sig []uint32) {
+	sig = sig[:dupHashes]
+	for i := 0; i < dupHashes; i += 4 {
+		sig[i], sig[i+1], sig[i+2], sig[i+3] = dupMin2x2(shingles, dupMuls[i/2], dupMuls[i/2+1])
+	}
+}
+
+// dupMin2x2 is dupMinHash's inner loop: the minima of the high and low
+// halves of s·m0 and s·m1. Four independent chains keep the processor
+// busy, and what they hold fits in registers; it is kept out of line
+// because, inlined, the compiler spills them to the stack (half the speed).
+//
+//go:noinline
+func dupMin2x2(shingles []uint64, m0, m1 uint64) (h0, l0, h1, l1 uint32) {
+	a0, a1 := uint64(math.MaxUint64), uint64(math.MaxUint64)
+	b0, b1 := uint32(math.MaxUint32), uint32(math.MaxUint32)
+	for _, s := range shingles {
+		p0, p1 := s*m0, s*m1
+		a0 = min(a0, p0) // the minimum's high half is the high halves' minimum
+		b0 = min(b0, uint32(p0))
+		a1 = min(a1, p1)
+		b1 = min(b1, uint32(p1))
+	}
+	return uint32(a0 >> 32), b0, uint32(a1 >> 32), b1
+}
+
+// dupPairs returns the pairs of rows whose signatures agree in at least
+// dupMinEqual places, found through the bands on GOMAXPROCS workers. Each
+// pair is compared in the first band where it agrees only, so a near-
+// duplicate pair costs one full comparison, not 32.
+func dupPairs(sigs []uint32, empty []bool) [][2]int32 {
+	n := len(empty)
+	// Entries are band hash (high bits) | row (low bits), so that one
+	// integer sort buckets a band. Truncating the band hash only adds
+	// chance candidates, which the comparison rejects.
+	shift := uint(bits.Len(uint(n)))
+	mask := uint64(1)<<shift - 1
+	found := make([][][2]int32, dupBands)
+	var next atomic.Int32
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), dupBands)) {
+		wg.Go(func() {
+			ent := make([]uint64, 0, n)
+			for {
+				b := int(next.Add(1)) - 1
+				if b >= dupBands {
+					return
+				}
+				ent = ent[:0]
+				for i := range n {
+					if empty[i] {
+						continue
+					}
+					row := sigs[i*dupHashes+b*dupRows : i*dupHashes+(b+1)*dupRows]
+					h := uint64(b + 1)
+					for _, v := range row {
+						h = (h ^ uint64(v)) * dupMul
+					}
+					ent = append(ent, dupMix(h)&^mask|uint64(i))
+				}
+				slices.Sort(ent)
+				var out [][2]int32
+				for lo := 0; lo < len(ent); {
+					hi := lo + 1
+					for hi < len(ent) && ent[hi]&^mask == ent[lo]&^mask {
+						hi++
+					}
+					for q := lo + 1; q < hi; q++ {
+						j := int(ent[q] & mask)
+						for p := max(lo, q-dupWindow); p < q; p++ {
+							i := int(ent[p] & mask)
+							if dupSimilar(sigs, i, j, b) {
+								out = append(out, [2]int32{int32(i), int32(j)})
+							}
+						}
+					}
+					lo = hi
+				}
+				found[b] = out
+			}
+		})
+	}
+	wg.Wait()
+	var pairs [][2]int32
+	for _, f := range found {
+		pairs = append(pairs, f...)
+	}
+	return pairs
+}
+
+// dupSimilar reports whether rows i and j agree in band b and in no band
+// before it (else that band compared them) and in at least dupMinEqual
+// values.
+func dupSimilar(sigs []uint32, i, j, b int) bool {
+	si := sigs[i*dupHashes : (i+1)*dupHashes]
+	sj := sigs[j*dupHashes : (j+1)*dupHashes]
+	if !slices.Equal(si[b*dupRows:(b+1)*dupRows], sj[b*dupRows:(b+1)*dupRows]) {
+		return false // a truncated band hash's chance collision
+	}
+	for e := range b {
+		if slices.Equal(si[e*dupRows:(e+1)*dupRows], sj[e*dupRows:(e+1)*dupRows]) {
+			return false
+		}
+	}
+	miss := 0
+	for k := range dupHashes {
+		if si[k] != sj[k] {
+			miss++
+			if miss > dupHashes-dupMinEqual {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Assignment is where each document goes, with what each split holds.
+type Assignment struct {
+	Of     map[int64]string          // document id → split name
+	Counts map[string]map[string]int // split → label → documents with that label
+	Docs   map[string]int            // split → documents
+	Groups int                       // near-duplicate groups of two or more kept together
+}
+
+// Assign splits docs by document. Near-duplicates (NearDuplicates) go to
+// one split together, so that no story is trained on and tested on; within
+// that, each split gets its share of the documents and of each label.
+// The same seed and documents, in any order, give the same assignment.
+// Every split and every label has an entry in Docs and Counts, zero or
+// not, so that a report can print them all. An empty docs gives an empty
+// assignment; invalid splits or a repeated id are errors.
+func Assign(docs []SplitDoc, splits []Split, seed uint64) (Assignment, error) {
+	if err := checkSplits(splits); err != nil {
+		return Assignment{}, err
+	}
+	seen := make(map[int64]int, len(docs))
+	labelSet := make(map[string]struct{})
+	for i, d := range docs {
+		if _, ok := seen[d.ID]; ok {
+			return Assignment{}, fmt.Errorf("document %d is given twice", d.ID)
+		}
+		seen[d.ID] = i
+		for _, l := range d.Labels {
+			if l != "" {
+				labelSet[l] = struct{}{}
+			}
+		}
+	}
+	// Labels by number, in sorted order, so that float sums run in the
+	// same order whatever the input's.
+	labels := make([]string, 0, len(labelSet))
+	for l := range labelSet {
+		labels = append(labels, l)
+	}
+	slices.Sort(labels)
+	labelNo := make(map[string]int, len(labels))
+	for k, l := range labels {
+		labelNo[l] = k
+	}
+
+	a := Assignment{
+		Of:     make(map[int64]string, len(docs)),
+		Counts: make(map[string]map[string]int, len(splits)),
+		Docs:   make(map[string]int, len(splits)),
+	}
+	for _, sp := range splits {
+		a.Docs[sp.Name] = 0
+		a.Counts[sp.Name] = make(map[string]int, len(labels))
+		for _, l := range labels {
+			a.Counts[sp.Name][l] = 0
+		}
+	}
+	if len(docs) == 0 {
+		return a, nil
+	}
+
+	// Units: near-duplicate groups, and every other document alone.
+	type unit struct {
+		ids    []int64
+		labels []splitLabelCount
+		key    uint64 // the seeded shuffle
+	}
+	groups := NearDuplicates(docs)
+	a.Groups = len(groups)
+	grouped := make(map[int64]bool)
+	units := make([]unit, 0, len(docs))
+	for _, g := range groups {
+		units = append(units, unit{ids: g})
+		for _, id := range g {
+			grouped[id] = true
+		}
+	}
+	for _, d := range docs {
+		if !grouped[d.ID] {
+			units = append(units, unit{ids: []int64{d.ID}})
+		}
+	}
+	total := make([]int, len(labels)) // documents with each label
+	for u := range units {
+		units[u].key = dupMix(seed ^ dupMix(uint64(units[u].ids[0])))
+		var lc []splitLabelCount
+		for _, id := range units[u].ids {
+			for _, k := range splitDocLabels(docs[seen[id]].Labels, labelNo) {
+				total[k]++
+				if j := slices.IndexFunc(lc, func(c splitLabelCount) bool { return c.label == k }); j >= 0 {
+					lc[j].n++
+				} else {
+					lc = append(lc, splitLabelCount{k, 1})
+				}
+			}
+		}
+		slices.SortFunc(lc, func(x, y splitLabelCount) int { return x.label - y.label })
+		units[u].labels = lc
+	}
+	// Largest first, while every split still has room for them; then a
+	// seeded order, so that a new seed gives a new split; then the first
+	// id, should two keys ever agree.
+	slices.SortFunc(units, func(x, y unit) int {
+		if len(x.ids) != len(y.ids) {
+			return len(y.ids) - len(x.ids)
+		}
+		if x.key != y.key {
+			if x.key < y.key {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(x.ids[0], y.ids[0])
+	})
+
+	N := float64(len(docs))
+	have := make([]int, len(splits))    // documents per split
+	count := make([][]int, len(splits)) // documents per split and label
+	for s := range count {
+		count[s] = make([]int, len(labels))
+	}
+	for _, u := range units {
+		// Each unit goes where it is most wanted: the split furthest below
+		// its share of documents, plus, on average over the unit's labels,
+		// furthest below its share of each. Both are fractions of their
+		// totals, so a rare label weighs as much as a common one.
+		best, bestScore := 0, math.Inf(-1)
+		for s, sp := range splits {
+			score := (sp.Share*N - float64(have[s])) / N
+			if len(u.labels) > 0 {
+				var sum, w float64
+				for _, c := range u.labels {
+					t := float64(total[c.label])
+					sum += float64(c.n) * (sp.Share*t - float64(count[s][c.label])) / t
+					w += float64(c.n)
+				}
+				score += sum / w
+			}
+			if score > bestScore { // ties: the split named first
+				best, bestScore = s, score
+			}
+		}
+		have[best] += len(u.ids)
+		for _, c := range u.labels {
+			count[best][c.label] += c.n
+		}
+		for _, id := range u.ids {
+			a.Of[id] = splits[best].Name
+		}
+	}
+	for s, sp := range splits {
+		a.Docs[sp.Name] = have[s]
+		for k, l := range labels {
+			a.Counts[sp.Name][l] = count[s][k]
+		}
+	}
+	return a, nil
+}
+
+// splitLabelCount is how many of a unit's documents have a label.
+type splitLabelCount struct{ label, n int }
+
+// splitDocLabels returns a document's labels by number, each once (a label
+// given twice is still one document with it), "" left out.
+func splitDocLabels(ls []string, labelNo map[string]int) []int {
+	ks := make([]int, 0, len(ls))
+	for _, l := range ls {
+		if l != "" {
+			ks = append(ks, labelNo[l])
+		}
+	}
+	slices.Sort(ks)
+	return slices.Compact(ks)
+}
