@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -58,7 +59,11 @@ func (u *UI) chooseExport() {
 	format := widget.NewSelect(export.Formats, nil)
 	format.SetSelected(export.Formats[0])
 	source := widget.NewSelect(sources, nil)
+	// Your own labels first: the majority needs a team.
 	source.SetSelected(exportMajority)
+	if u.ws != nil && slices.Contains(sources, u.ws.ann.Name) {
+		source.SetSelected(u.ws.ann.Name)
+	}
 	min := newEscEntry(func() { d.Hide() })
 	min.SetText(strconv.FormatFloat(ops.DefaultMinAgreement, 'f', -1, 64))
 	path := newEscEntry(func() { d.Hide() })

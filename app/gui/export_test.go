@@ -44,6 +44,9 @@ func TestExportFromMenu(t *testing.T) {
 		if e.path == nil || u.win.Canvas().Focused() != e.path {
 			t.Fatalf("File → Export… shows no dialog with the keyboard on its file entry: %s", mgTexts(u))
 		}
+		if e.source.Selected != "tester" {
+			t.Errorf("the dialog offers %q first, not the window's annotator", e.source.Selected)
+		}
 		e.format.SetSelected("csv")
 		if !strings.HasSuffix(e.path.Text, ".csv") {
 			t.Errorf("the file name does not follow the format: %q", e.path.Text)
