@@ -106,9 +106,16 @@ func (b *Batch) AddLayer(ctx context.Context, doc annotate.Document, l ImportedL
 	if err := tx.QueryRowContext(ctx, "SELECT id FROM documents WHERE sha256 = ?", doc.SHA256()).Scan(&res.DocID); err != nil {
 		return res, fmt.Errorf("find the document: %w", err)
 	}
-	annID, err := annotatorInTx(ctx, tx, name)
-	if err != nil {
-		return res, err
+	var err error
+	annID, ok := b.annotators[name]
+	if !ok {
+		if annID, err = annotatorInTx(ctx, tx, name); err != nil {
+			return res, err
+		}
+		if b.annotators == nil {
+			b.annotators = map[string]int64{}
+		}
+		b.annotators[name] = annID
 	}
 	var engine string
 	err = tx.QueryRowContext(ctx, "SELECT engine FROM layers WHERE doc_id = ? AND annotator_id = ?", res.DocID, annID).Scan(&engine)
@@ -125,7 +132,7 @@ func (b *Batch) AddLayer(ctx context.Context, doc annotate.Document, l ImportedL
 	}
 	appending := err == nil // adding to this engine's own layer
 	var work int
-	if !appending {
+	if !appending && !res.DocAdded { // a document new in this batch has no one's work yet
 		err = tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM layer_spans WHERE doc_id = ?1 AND annotator_id = ?2)
 		+ (SELECT count(*) FROM layer_targets WHERE doc_id = ?1 AND annotator_id = ?2)
 		+ (SELECT count(*) FROM labels WHERE doc_id = ?1 AND annotator_id = ?2)
@@ -143,7 +150,10 @@ func (b *Batch) AddLayer(ctx context.Context, doc annotate.Document, l ImportedL
 			return res, err
 		}
 	}
-	rec := &recorder{ctx: ctx, tx: tx}
+	if b.stmts == nil {
+		b.stmts = map[string]*sql.Stmt{}
+	}
+	rec := &recorder{ctx: ctx, tx: tx, stmts: b.stmts}
 	ids := make([]int64, len(l.Targets))
 	for i, t := range l.Targets {
 		ids[i], err = rec.insert("layer_targets", row{"doc_id": res.DocID, "annotator_id": annID, "name": t.Name, "label": t.Label, "deleted": int64(0)})
@@ -161,21 +171,25 @@ func (b *Batch) AddLayer(ctx context.Context, doc annotate.Document, l ImportedL
 			return res, err
 		}
 	}
+	write := rec.put
+	if !appending {
+		write = rec.create // nothing of this layer exists yet
+	}
 	for _, lb := range l.Labels {
 		unit := annotate.UnitDocument
 		if lb.Target > 0 {
 			unit = annotate.TargetUnit(ids[lb.Target-1])
 		}
-		if err := rec.put("labels", row{"doc_id": res.DocID, "annotator_id": annID, "task": lb.Task, "unit": unit,
+		if err := write("labels", row{"doc_id": res.DocID, "annotator_id": annID, "task": lb.Task, "unit": unit,
 			"value": lb.Value, "towards": nil, "schema_version": int64(l.SchemaVersion), "updated_at": now()}); err != nil {
 			return res, err
 		}
 	}
-	if err := rec.put("doc_status", row{"doc_id": res.DocID, "annotator_id": annID, "status": annotate.StatusDone,
+	if err := write("doc_status", row{"doc_id": res.DocID, "annotator_id": annID, "status": annotate.StatusDone,
 		"updated_at": now(), "seconds": 0.0}); err != nil {
 		return res, err
 	}
-	if err := logEvent(ctx, tx, annID, res.DocID, "import "+l.Engine, rec.changes); err != nil {
+	if _, err := rec.appendEvent(Event{AnnotatorID: annID, DocID: res.DocID, At: time.Now().UTC(), Action: "import " + l.Engine}, 0); err != nil {
 		return res, err
 	}
 	res.Targets, res.Spans, res.Labels = len(l.Targets), len(l.Spans), len(l.Labels)
@@ -231,11 +245,4 @@ func annotatorInTx(ctx context.Context, tx *sql.Tx, name string) (int64, error) 
 		return 0, fmt.Errorf("add annotator %s: %w", name, err)
 	}
 	return r.LastInsertId()
-}
-
-// logEvent appends changes to the event log as one action of annID inside
-// tx and clears their redo stack, as mutate does.
-func logEvent(ctx context.Context, tx *sql.Tx, annID, docID int64, action string, changes []change) error {
-	_, err := appendEvent(ctx, tx, Event{AnnotatorID: annID, DocID: docID, At: time.Now().UTC(), Action: action}, 0, changes)
-	return err
 }

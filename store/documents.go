@@ -60,9 +60,11 @@ type Batch struct {
 	tx         *sql.Tx
 	insert     *sql.Stmt
 	now        string
-	lastID     int64 // the highest document id before the batch
-	Added      int   // documents new to the project
-	Duplicates int   // documents the project (or this batch) already held
+	lastID     int64                // the highest document id before the batch
+	Added      int                  // documents new to the project
+	Duplicates int                  // documents the project (or this batch) already held
+	annotators map[string]int64     // ids of the annotators whose layers it added (AddLayer)
+	stmts      map[string]*sql.Stmt // AddLayer's, for the rest of the batch
 }
 
 // BeginBatch starts adding documents; call Commit or Rollback.

@@ -54,6 +54,26 @@ type recorder struct {
 	ctx     context.Context
 	tx      *sql.Tx
 	changes []change
+	// stmts, when set, keeps the statements it prepares for the rest of
+	// the transaction: an import writes thousands of rows of a few shapes.
+	stmts map[string]*sql.Stmt
+}
+
+// exec runs query in the transaction, through a statement kept in
+// rec.stmts when there is one.
+func (rec *recorder) exec(query string, args ...any) (sql.Result, error) {
+	if rec.stmts == nil {
+		return rec.tx.ExecContext(rec.ctx, query, args...)
+	}
+	st, ok := rec.stmts[query]
+	if !ok {
+		var err error
+		if st, err = rec.tx.PrepareContext(rec.ctx, query); err != nil {
+			return nil, err
+		}
+		rec.stmts[query] = st
+	}
+	return st.ExecContext(rec.ctx, args...)
 }
 
 func keyOf(def tableDef, r row) row {
@@ -103,6 +123,23 @@ func (rec *recorder) put(table string, after row) error {
 	return nil
 }
 
+// create writes a row known to be new (an imported layer's), recording
+// the change without reading first.
+func (rec *recorder) create(table string, after row) error {
+	def := tables[table]
+	key := keyOf(def, after)
+	args := make([]any, len(def.cols))
+	for i, c := range def.cols {
+		args[i] = after[c]
+	}
+	if _, err := rec.exec(fmt.Sprintf("INSERT INTO %s(%s) VALUES (%s)", table, quoteCols(def.cols),
+		strings.TrimSuffix(strings.Repeat("?, ", len(def.cols)), ", ")), args...); err != nil {
+		return err
+	}
+	rec.changes = append(rec.changes, change{Table: table, Key: key, After: after})
+	return nil
+}
+
 // insert adds a row with a new id (tables keyed by id) and returns the id.
 func (rec *recorder) insert(table string, r row) (int64, error) {
 	def := tables[table]
@@ -115,7 +152,7 @@ func (rec *recorder) insert(table string, r row) (int64, error) {
 		cols = append(cols, c)
 		args = append(args, r[c])
 	}
-	res, err := rec.tx.ExecContext(rec.ctx, fmt.Sprintf("INSERT INTO %s(%s) VALUES (%s)", table, quoteCols(cols),
+	res, err := rec.exec(fmt.Sprintf("INSERT INTO %s(%s) VALUES (%s)", table, quoteCols(cols),
 		strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ")), args...)
 	if err != nil {
 		return 0, err
@@ -247,11 +284,17 @@ func (db *DB) mutateBy(ctx context.Context, annID, byID, docID int64, action str
 // stack (events a merge brought in are history and stay as they are); it
 // returns the event's id. byID is who acted for a reserved annotator, or 0.
 func appendEvent(ctx context.Context, tx *sql.Tx, ev Event, byID int64, changes []change) (int64, error) {
-	if _, err := tx.ExecContext(ctx, "UPDATE events SET undone = 2 WHERE annotator_id = ? AND undone = 1 AND merged_in IS NULL AND replaced_in IS NULL",
+	return (&recorder{ctx: ctx, tx: tx, changes: changes}).appendEvent(ev, byID)
+}
+
+// appendEvent is appendEvent of the recorded changes, through the
+// recorder's kept statements.
+func (rec *recorder) appendEvent(ev Event, byID int64) (int64, error) {
+	if _, err := rec.exec("UPDATE events SET undone = 2 WHERE annotator_id = ? AND undone = 1 AND merged_in IS NULL AND replaced_in IS NULL",
 		ev.AnnotatorID); err != nil {
 		return 0, err
 	}
-	js, err := json.Marshal(changes)
+	js, err := json.Marshal(rec.changes)
 	if err != nil {
 		return 0, err
 	}
@@ -259,7 +302,7 @@ func appendEvent(ctx context.Context, tx *sql.Tx, ev Event, byID int64, changes 
 	if byID != 0 {
 		by = byID
 	}
-	res, err := tx.ExecContext(ctx, "INSERT INTO events(annotator_id, doc_id, at, action, changes, by_annotator) VALUES (?, ?, ?, ?, ?, ?)",
+	res, err := rec.exec("INSERT INTO events(annotator_id, doc_id, at, action, changes, by_annotator) VALUES (?, ?, ?, ?, ?, ?)",
 		ev.AnnotatorID, ev.DocID, ev.At.Format(time.RFC3339Nano), ev.Action, string(js), by)
 	if err != nil {
 		return 0, err
