@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -72,6 +73,16 @@ func TestNewsMTSCRoundTrip(t *testing.T) {
 				t.Errorf("got  %q\nwant %q", got[i], want[i])
 				break
 			}
+		}
+	}
+	// As a Python user slices it.
+	if python, err := exec.LookPath("python3"); err == nil {
+		file := filepath.Join(t.TempDir(), "targets.jsonl")
+		os.WriteFile(file, []byte(exported), 0o644)
+		if out, err := exec.Command(python, "testdata/check_export.py", "--targets", file).CombinedOutput(); err != nil {
+			t.Errorf("python check: %v\n%s", err, out)
+		} else {
+			t.Logf("%s", out)
 		}
 	}
 	// Importing the file again changes nothing.

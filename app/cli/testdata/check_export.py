@@ -2,6 +2,7 @@
 """Checks exported files as a Python user meets them (standard library only).
 
 usage: check_export.py DOCCANO.jsonl CSV.csv STANCE.jsonl [PRODIGY.jsonl]
+       check_export.py --targets TARGETS.jsonl
 
 Every span's offsets are code points into the document's text, so that
 text[start:end] is the span's text: in the CSV (every row with offsets and
@@ -85,7 +86,22 @@ def main(doccano, table, stance, prodigy=None):
     print(f"{prodigy}: {tokens} tokens, {spans} spans on token boundaries")
 
 
+def targets(path):
+    """A targets (NewsMTSC-style) file: every mention is text[from:to]."""
+    mentions = 0
+    for n, rec in json_lines(path):
+        text = rec["sentence_normalized"]
+        for m in rec["targets"]:
+            if text[m["from"]:m["to"]] != m["mention"]:
+                fail(f"{path}:{n}: text[{m['from']}:{m['to']}] is {text[m['from']:m['to']]!r}, not {m['mention']!r}")
+            mentions += 1
+    print(f"{path}: {mentions} mentions whose text[from:to] is their mention")
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--targets":
+        targets(sys.argv[2])
+        sys.exit(0)
     if len(sys.argv) not in (4, 5):
-        fail("usage: check_export.py DOCCANO.jsonl CSV.csv STANCE.jsonl [PRODIGY.jsonl]")
+        fail("usage: check_export.py DOCCANO.jsonl CSV.csv STANCE.jsonl [PRODIGY.jsonl] | --targets TARGETS.jsonl")
     main(*sys.argv[1:])
