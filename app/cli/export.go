@@ -12,7 +12,7 @@ import (
 func init() {
 	c := Command{
 		Name:    "export",
-		Args:    "[--db FILE] --format " + strings.Join(export.Formats, "|") + " (--annotator NAME | --gold | --majority [--min-agreement S] | --all) [--include-in-progress] [--out PATH | --split train=0.8,dev=0.1,test=0.1 [--seed N] --out DIR]",
+		Args:    "[--db FILE] --format slant|" + strings.Join(export.Formats, "|") + " (--annotator NAME | --gold | --majority [--min-agreement S] | --all) [--include-in-progress] [--out PATH | --split train=0.8,dev=0.1,test=0.1 [--seed N] --out DIR]",
 		Summary: "write labels as a training set: an annotator's, gold's, the majority's or everyone's (offsets in code points)",
 	}
 	c.Run = func(env *Env, args []string) int { return runExport(env, &c, args) }
@@ -23,7 +23,7 @@ func runExport(env *Env, c *Command, args []string) int {
 	fs := NewFlags(env, c)
 	db := projectFlag(fs)
 	var o ops.ExportOptions
-	fs.StringVar(&o.Format, "format", "", "the format: "+strings.Join(export.Formats, ", "))
+	fs.StringVar(&o.Format, "format", "", "the format: slant (lossless: every layer, for importing elsewhere), "+strings.Join(export.Formats, ", "))
 	fs.StringVar(&o.Annotator, "annotator", "", "export this annotator's finished documents")
 	fs.BoolVar(&o.Gold, "gold", false, "export the adjudicated labels (gold's layer)")
 	fs.BoolVar(&o.Majority, "majority", false, "export what most annotators who finished a document say, unit by unit")
@@ -47,6 +47,13 @@ func runExport(env *Env, c *Command, args []string) int {
 		if on {
 			sources++
 		}
+	}
+	if o.Format == export.NativeFormat {
+		if sources != 0 || *split != "" {
+			fmt.Fprintln(env.Stderr, "slant export: the slant format holds every document with every annotator's layer: give no --annotator, --gold, --majority, --all or --split")
+			return 2
+		}
+		return exportNative(env, *db, *out)
 	}
 	if o.Format == "" || sources != 1 {
 		fmt.Fprintln(env.Stderr, "slant export: give --format and one of --annotator NAME, --gold, --majority or --all")
@@ -103,6 +110,35 @@ func runExport(env *Env, c *Command, args []string) int {
 	msg += " (" + o.Format + ")"
 	if o.Majority {
 		msg += fmt.Sprintf("; %d units kept, %d left out below %g agreement", sum.Kept, sum.LeftOut, o.MinAgreement)
+	}
+	fmt.Fprintln(env.Stderr, msg)
+	return 0
+}
+
+// exportNative writes the whole project in the slant format.
+func exportNative(env *Env, db, out string) int {
+	project, ok := openProject(env, db, true)
+	if !ok {
+		return 1
+	}
+	defer project.Close()
+	bar := newProgressBar(env, "exporting")
+	progress := func(done, total int) { bar.set(done, total, "") }
+	var sum ops.ExportSummary
+	var err error
+	if out != "" {
+		sum, err = ops.ExportNativeFile(context.Background(), project, out, progress)
+	} else {
+		sum, err = ops.ExportNative(context.Background(), project, env.Stdout, progress)
+	}
+	bar.done()
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "slant export:", err)
+		return 1
+	}
+	msg := fmt.Sprintf("exported %d documents with %s (slant)", sum.Records, sum.Source)
+	if out != "" {
+		msg += " to " + out
 	}
 	fmt.Fprintln(env.Stderr, msg)
 	return 0

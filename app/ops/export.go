@@ -215,11 +215,32 @@ func exportMajority(ctx context.Context, db *store.DB, sch *schema.Schema, o Exp
 // temporary name and renamed into place when whole, so that a failed or
 // cancelled export never leaves half a file where a whole one was.
 func ExportFile(ctx context.Context, db *store.DB, path string, o ExportOptions) (ExportSummary, error) {
+	var sum ExportSummary
+	err := writeWhole(path, func(w io.Writer) (err error) {
+		sum, err = Export(ctx, db, w, o)
+		return err
+	})
+	return sum, err
+}
+
+// ExportNativeFile is ExportNative into the file at path, as ExportFile.
+func ExportNativeFile(ctx context.Context, db *store.DB, path string, progress func(done, total int)) (ExportSummary, error) {
+	var sum ExportSummary
+	err := writeWhole(path, func(w io.Writer) (err error) {
+		sum, err = ExportNative(ctx, db, w, progress)
+		return err
+	})
+	return sum, err
+}
+
+// writeWhole writes path through fn into a temporary file beside it,
+// renamed into place only when fn succeeds.
+func writeWhole(path string, fn func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".slant-export-*")
 	if err != nil {
-		return ExportSummary{}, err
+		return err
 	}
-	sum, err := Export(ctx, db, tmp, o)
+	err = fn(tmp)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
@@ -228,7 +249,6 @@ func ExportFile(ctx context.Context, db *store.DB, path string, o ExportOptions)
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
-		return sum, err
 	}
-	return sum, nil
+	return err
 }

@@ -150,15 +150,13 @@ func importFile(ctx context.Context, db *store.DB, file string, opts ImportOptio
 	var addErr error
 	for d := range docs {
 		if addErr == nil {
-			var layer bool
+			var n int
 			if labelled != nil {
-				layer, addErr = labelled.add(ctx, batch, d)
+				n, addErr = labelled.add(ctx, batch, d)
 			} else {
 				addErr = batch.Add(ctx, d)
 			}
-			if layer {
-				layers++
-			}
+			layers += n
 			if addErr != nil {
 				stop() // the reader stops at its next document
 			}
@@ -205,13 +203,26 @@ func newLabelledImport(ctx context.Context, db *store.DB, file, annotator string
 }
 
 // add adds d, with an annotator's layer when d is a labelled record.
-func (li *labelledImport) add(ctx context.Context, b *store.Batch, d annotate.Document) (layer bool, err error) {
+func (li *labelledImport) add(ctx context.Context, b *store.Batch, d annotate.Document) (layers int, err error) {
+	if n, ok, err := nativeRecord(d); ok || err != nil {
+		if err != nil {
+			return 0, err
+		}
+		// The document as it was in its project: its source and metadata
+		// travel with it.
+		doc := annotate.Document{Title: d.Title, Text: d.Text, ExternalID: n.ExternalID, URL: n.URL, Source: n.Source, Meta: n.Meta}
+		res, err := b.AddNative(ctx, doc, n)
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", d.Source, err)
+		}
+		return res.Layers, nil
+	}
 	l, ok, err := li.layer(d)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	if !ok {
-		return false, b.Add(ctx, d)
+		return 0, b.Add(ctx, d)
 	}
 	// A second record of the same text (NewsMTSC has a few; Prodigy writes
 	// a line per document label) adds to the layer the first made.
@@ -220,9 +231,12 @@ func (li *labelledImport) add(ctx context.Context, b *store.Batch, d annotate.Do
 	li.seen[sha] = true
 	res, err := b.AddLayer(ctx, d, l)
 	if err != nil {
-		return false, fmt.Errorf("%s: %w", d.Source, err)
+		return 0, fmt.Errorf("%s: %w", d.Source, err)
 	}
-	return !res.Duplicate && !l.Append, nil
+	if res.Duplicate || l.Append {
+		return 0, nil
+	}
+	return 1, nil
 }
 
 // layer is the layer a labelled record brings, if it is one.
