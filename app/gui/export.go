@@ -56,7 +56,7 @@ func (u *UI) chooseExport() {
 		}
 	}
 	var d dialog.Dialog
-	format := widget.NewSelect(export.Formats, nil)
+	format := widget.NewSelect(append([]string{export.NativeFormat}, export.Formats...), nil)
 	format.SetSelected(export.Formats[0])
 	source := widget.NewSelect(sources, nil)
 	// Your own labels first: the majority needs a team.
@@ -127,7 +127,7 @@ func (u *UI) chooseExport() {
 		widget.NewFormItem("Minimum agreement", min),
 		widget.NewFormItem("File", container.NewBorder(nil, nil, nil, browse, path)),
 	)
-	head := widget.NewLabel("A training set: offsets in Unicode code points, as Python slices text. With the majority, units whose majority falls short of the minimum agreement are left out and counted.")
+	head := widget.NewLabel("A training set: offsets in Unicode code points, as Python slices text. With the majority, units whose majority falls short of the minimum agreement are left out and counted. The slant format holds every document with every layer, for importing into another project.")
 	head.Wrapping = fyne.TextWrapWord
 	content := container.NewVBox(head, form, problem, container.NewHBox(layout.NewSpacer(), cancel, ok))
 	d = dialog.NewCustomWithoutButtons("Export", content, u.win)
@@ -167,7 +167,13 @@ func (u *UI) runExport(path string, o ops.ExportOptions) {
 	}
 	db := u.db
 	go func() {
-		sum, err := ops.ExportFile(ctx, db, path, o)
+		var sum ops.ExportSummary
+		var err error
+		if o.Format == export.NativeFormat { // every layer: whose labels does not apply
+			sum, err = ops.ExportNativeFile(ctx, db, path, o.Progress)
+		} else {
+			sum, err = ops.ExportFile(ctx, db, path, o)
+		}
 		fyne.Do(func() {
 			cancel()
 			d.Hide()
