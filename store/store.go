@@ -7,8 +7,10 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -64,21 +66,28 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("open project %s: %w", path, err)
 	}
 	db := &DB{path: abs, readOnly: opts.ReadOnly}
-	if opts.ReadOnly {
-		if _, err := os.Stat(abs); err != nil {
-			return nil, fmt.Errorf("open project %s: %w", path, err)
-		}
-	} else {
-		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+	// Everything that can be refused is refused before anything is
+	// created or changed: no folder, lock file or journal is left behind.
+	if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("open project %s: it is a folder; give a project file (such as %s)", path, filepath.Join(path, "news.slant"))
+	} else if opts.ReadOnly && err != nil {
+		return nil, fmt.Errorf("open project %s: %w", path, err)
+	}
+	if err := checkHeader(abs); err != nil {
+		return nil, err
+	}
+	if !opts.ReadOnly {
+		// Projects hold articles, annotator names and labels: private to
+		// their owner (SQLite gives its journal files the file's mode).
+		if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
 			return nil, fmt.Errorf("create project folder for %s: %w", path, err)
+		}
+		if f, err := os.OpenFile(abs, os.O_RDONLY|os.O_CREATE, 0o600); err == nil {
+			f.Close()
 		}
 		if db.lock, err = lockFile(abs + "-lock"); err != nil {
 			return nil, fmt.Errorf("open project %s: %w", path, err)
 		}
-	}
-	if err := checkHeader(abs); err != nil {
-		db.releaseLock()
-		return nil, err
 	}
 	db.sql, err = sql.Open("sqlite", dsn(abs, opts.ReadOnly))
 	if err != nil {
@@ -121,13 +130,23 @@ func checkHeader(path string) error {
 		return fmt.Errorf("open project %s: %w", path, err)
 	}
 	defer f.Close()
-	head := make([]byte, 16)
-	n, _ := f.Read(head)
+	head := make([]byte, 100)
+	n, _ := io.ReadFull(f, head)
 	if n == 0 {
 		return nil // an empty file becomes a new project
 	}
-	if string(head[:n]) != "SQLite format 3\x00" {
+	if n < 16 || string(head[:16]) != "SQLite format 3\x00" {
 		return fmt.Errorf("open project %s: not a Slant project (not an SQLite file)", path)
+	}
+	// The header's user version (offset 60) and application id (68): an
+	// SQLite file that is neither ours nor blank is another program's.
+	if n == 100 {
+		version := binary.BigEndian.Uint32(head[60:64])
+		app := binary.BigEndian.Uint32(head[68:72])
+		pages := binary.BigEndian.Uint32(head[28:32]) // a blank database has one
+		if app != applicationID && (app != 0 || version != 0 || pages > 1) {
+			return fmt.Errorf("open project %s: not a Slant project (another program's SQLite file); nothing was changed", path)
+		}
 	}
 	return nil
 }
@@ -177,6 +196,9 @@ func (db *DB) init(ctx context.Context) error {
 		backup := fmt.Sprintf("%s.v%d.bak", db.path, version)
 		os.Remove(backup)
 		if _, err := db.sql.ExecContext(ctx, "VACUUM INTO ?", backup); err != nil {
+			return fmt.Errorf("back up before upgrading: %w", err)
+		}
+		if err := os.Chmod(backup, 0o600); err != nil { // as private as the project
 			return fmt.Errorf("back up before upgrading: %w", err)
 		}
 	}

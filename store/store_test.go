@@ -210,6 +210,9 @@ func TestMigrationKeepsBackup(t *testing.T) {
 		t.Fatalf("version %d after migration", v)
 	}
 	migrationSource = migrationFiles
+	if fi, err := os.Stat(fmt.Sprintf("%s.v%d.bak", path, next-1)); err != nil || fi.Mode() != 0o600 {
+		t.Errorf("the backup is not private to its owner: %v %v", fi.Mode(), err)
+	}
 	bak, err := Open(context.Background(), fmt.Sprintf("%s.v%d.bak", path, next-1), Options{ReadOnly: true})
 	if err != nil {
 		t.Fatalf("backup: %v", err)
