@@ -72,3 +72,18 @@ func HeadingTitle(text string) string {
 	}
 	return first
 }
+
+// CleanTitle makes s safe to show on one line and in a terminal: control
+// characters (escape sequences, bells, line breaks) and the invisible
+// controls that reorder text (bidirectional overrides) become spaces,
+// runs of spaces one, and the ends are trimmed.
+func CleanTitle(s string) string {
+	clean := strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsControl(r), r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0x200E, r == 0x200F:
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(clean), " ")
+}

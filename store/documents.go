@@ -102,9 +102,9 @@ func (b *Batch) Add(ctx context.Context, d annotate.Document) error {
 		}
 		meta = string(m)
 	}
-	title := strings.TrimSpace(d.Title)
+	title := annotate.CleanTitle(d.Title)
 	if title == "" {
-		title = fallbackTitle(d.Text)
+		title = annotate.CleanTitle(fallbackTitle(d.Text))
 	}
 	res, err := b.insert.ExecContext(ctx, d.SHA256(), title, annotate.Words(d.Text),
 		utf8.RuneCountInString(d.Text), d.ExternalID, d.Source, sourceFormat(d.Source), d.URL, b.now, meta, d.Text)

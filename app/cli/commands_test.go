@@ -447,3 +447,20 @@ func TestHelpAndUnknownCommand(t *testing.T) {
 		t.Error(`cli.Is("frobnicate")`)
 	}
 }
+
+// A title cannot clear the screen or retitle the terminal: control
+// characters are taken out on import, and never printed raw.
+func TestTitlesHoldNoControlCharacters(t *testing.T) {
+	dir := t.TempDir()
+	file := putFile(t, dir, "t.jsonl", `{"title": "\u001b[2J\u001b]0;pwned\u0007Breaking\tnews \u202eevil", "text": "Some news."}`+"\n")
+	db := newProjectPath(t)
+	mustSlant(t, nil, "import", "--db", db, file)
+	out := mustSlant(t, nil, "list", "--db", db)
+	if strings.ContainsAny(out, "\u001b\u0007\u202e\t") || !strings.Contains(out, "[2J ]0;pwned Breaking news evil") {
+		t.Errorf("list:\n%q", out)
+	}
+	js := mustSlant(t, nil, "list", "--db", db, "--json")
+	if strings.Contains(js, `\u001b`) {
+		t.Errorf("the stored title keeps an escape: %s", js)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/slant-annotate/slant/annotate"
 	"github.com/slant-annotate/slant/store"
 )
 
@@ -88,9 +89,9 @@ func runList(env *Env, c *Command, args []string) int {
 
 // clip shortens s to at most n characters, marking the cut.
 func clip(s string, n int) string {
-	if strings.ContainsAny(s, "\t\n\r\v\f") || strings.Contains(s, "  ") {
-		s = strings.Join(strings.Fields(s), " ") // a title over several lines: one line
-	}
+	// One line, and nothing a terminal would act on (a project from before
+	// titles were cleaned on import may hold escape sequences).
+	s = annotate.CleanTitle(s)
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
