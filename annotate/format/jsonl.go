@@ -98,6 +98,9 @@ func jsonlDoc(line []byte, opts Options) (annotate.Document, error) {
 	if !ok {
 		return doc, fmt.Errorf("line is a JSON %s, not an object", typeOf(v))
 	}
+	if key, dup := duplicateKey(line, fields); dup {
+		return doc, fmt.Errorf("the key %q appears twice on the line; which one is meant?", key)
+	}
 	if err := checkSurrogates(line); err != nil {
 		return doc, err
 	}
@@ -283,4 +286,42 @@ func invalidUTF8(b []byte) int {
 		i += size
 	}
 	return -1
+}
+
+// duplicateKey reports a key that the line's object (decoded as fields)
+// has twice: decoding would silently keep the last. A line where each key
+// appears once as a quoted string has none, so most lines cost a few byte
+// searches; the others are read again token by token.
+func duplicateKey(line []byte, fields map[string]any) (string, bool) {
+	once := true
+	for k := range fields {
+		if bytes.Count(line, []byte(`"`+k+`"`)) != 1 {
+			once = false
+			break
+		}
+	}
+	if once {
+		return "", false
+	}
+	dec := json.NewDecoder(bytes.NewReader(line))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return "", false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		key, _ := t.(string)
+		if seen[key] {
+			return key, true
+		}
+		seen[key] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return "", false
+		}
+	}
+	return "", false
 }

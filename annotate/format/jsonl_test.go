@@ -144,3 +144,13 @@ func TestJSONLLineTooLong(t *testing.T) {
 	_, err = readAll(t, p, Options{})
 	wantErr(t, err, p, 1, "10.0 MiB", "limit")
 }
+
+// A key twice on a line is an error naming the line, not a silent choice
+// of the last; a key name that is also a value, or nested, is no twin.
+func TestJSONLDuplicateKey(t *testing.T) {
+	dir := t.TempDir()
+	p := write(t, dir, "d.jsonl", []byte(`{"text": "First.", "note": "text", "meta": {"text": "x"}}`+"\n"+
+		`{"text": "One.", "title": "T", "text": "Two."}`+"\n"))
+	_, err := readAll(t, p, Options{})
+	wantErr(t, err, p, 2, `the key "text" appears twice`)
+}
