@@ -264,12 +264,16 @@ func humanBytes(n int64) string {
 	case n >= 1<<10:
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
+	if n == 1 {
+		return "1 byte"
+	}
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// tooLarge says how big something is against its limit.
+// tooLarge says how big something is against its limit, and by how much
+// it is over (which rounding could hide: "10.0 MiB; the limit is 10.0 MiB").
 func tooLarge(what string, size int64, limit int64, per string) error {
-	return fmt.Errorf("%w: %s is %s; the limit is %s %s", ErrTooLarge, what, humanBytes(size), humanBytes(limit), per)
+	return fmt.Errorf("%w: %s is %s, %s over the limit of %s %s", ErrTooLarge, what, humanBytes(size), humanBytes(size-limit), humanBytes(limit), per)
 }
 
 // textTooLarge is tooLarge for the text of one document.

@@ -176,7 +176,7 @@ func TestTextFileTooLarge(t *testing.T) {
 	big := bytes.Repeat(line, 50_000_000/len(line))
 	p := write(t, dir, "big.txt", big)
 	_, err := readAll(t, p, Options{})
-	wantErr(t, err, p, 0, "the file is 47.7 MiB; the limit is 10.0 MiB of text per document")
+	wantErr(t, err, p, 0, "the file is 47.7 MiB, 37.7 MiB over the limit of 10.0 MiB of text per document")
 	if !errors.Is(err, ErrTooLarge) {
 		t.Errorf("%v is not ErrTooLarge", err)
 	}
@@ -185,7 +185,7 @@ func TestTextFileTooLarge(t *testing.T) {
 	over := bytes.Repeat([]byte("a"), MaxTextBytes+1)
 	p = write(t, dir, "over.txt", over)
 	_, err = readAll(t, p, Options{})
-	wantErr(t, err, p, 0, "text is 10.0 MiB", "limit is 10.0 MiB")
+	wantErr(t, err, p, 0, "text is 10.0 MiB, 1 byte over the limit of 10.0 MiB")
 
 	// A CRLF file whose text is under the limit once normalised is fine.
 	crlf := bytes.Repeat([]byte("abcdefgh\r\n"), (MaxTextBytes-100)/9)
@@ -197,7 +197,7 @@ func TestTextFileTooLarge(t *testing.T) {
 
 	// Through ReadFrom (not an *os.File) the limit holds too.
 	err = ReadFrom(bytes.NewReader(big), "pipe.txt", Text, Options{}, func(annotate.Document) error { return nil })
-	wantErr(t, err, "pipe.txt", 0, "limit is 10.0 MiB")
+	wantErr(t, err, "pipe.txt", 0, "over the limit of 10.0 MiB")
 }
 
 func TestReadMissingAndUnknown(t *testing.T) {

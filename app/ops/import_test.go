@@ -518,7 +518,7 @@ func TestImportBadHugeText(t *testing.T) {
 	f.Close()
 	good1 := write(t, dir, "good1.txt", []byte("A good article before the bad file.\n"))
 	good2 := write(t, dir, "good2.jsonl", []byte(`{"text":"A good record after."}`+"\n"+`{"text":"And another."}`+"\n"))
-	checkBadImport(t, []string{good1, huge, good2}, huge, "too large", "50.0 MiB", "limit is 10.0 MiB")
+	checkBadImport(t, []string{good1, huge, good2}, huge, "too large", "50.0 MiB", "over the limit of 10.0 MiB")
 }
 
 func TestImportBadCSVRaggedRow(t *testing.T) {
