@@ -59,3 +59,24 @@ func readText(r io.Reader, name string, emit func(annotate.Document) error) erro
 }
 
 func isLoop(err error) bool { return errors.Is(err, syscall.ELOOP) }
+
+// ReadTextFile reads one plain-text file as import does (readText), for
+// commands that take files without a project (slant tag): only a regular
+// file, never a pipe or a device, within the size limit.
+func ReadTextFile(path string) (annotate.Document, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return annotate.Document{}, &Error{File: path, Err: pathErr(err)}
+	}
+	if !st.Mode().IsRegular() {
+		return annotate.Document{}, &Error{File: path, Err: errors.New("not a regular file")}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return annotate.Document{}, &Error{File: path, Err: pathErr(err)}
+	}
+	defer f.Close()
+	var doc annotate.Document
+	err = readText(f, path, func(d annotate.Document) error { doc = d; return nil })
+	return doc, err
+}

@@ -2,10 +2,10 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
-	"os"
 
-	"github.com/slant-annotate/slant/annotate"
+	"github.com/slant-annotate/slant/annotate/format"
 	"github.com/slant-annotate/slant/annotate/pretag"
 )
 
@@ -93,19 +93,16 @@ func runTag(env *Env, args []string) int {
 	enc.SetEscapeHTML(false)
 	status := 0
 	for _, f := range files {
-		raw, err := os.ReadFile(f)
+		doc, err := format.ReadTextFile(f)
+		if errors.Is(err, format.ErrEmpty) {
+			err = nil // nothing to tag: an empty result, as for any text without names
+		}
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "slant tag: %v\n", err)
 			status = 1
 			continue
 		}
-		text, err := annotate.NormalizeText(raw)
-		if err != nil {
-			fmt.Fprintf(env.Stderr, "slant tag: %s: %v\n", f, err)
-			status = 1
-			continue
-		}
-		r := tagger.Tag(text)
+		r := tagger.Tag(doc.Text)
 		if *asJSON {
 			if err := enc.Encode(tagRecord(f, r)); err != nil {
 				fmt.Fprintf(env.Stderr, "slant tag: %v\n", err)

@@ -6,7 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/slant-annotate/slant/app/cli"
@@ -132,5 +134,40 @@ func TestTagErrors(t *testing.T) {
 	}
 	if _, _, code = tagRun(t, "tag"); code != 2 {
 		t.Errorf("no files: exit %d, want 2", code)
+	}
+}
+
+// slant tag reads files as import does: a pipe, a device or a file over
+// the size limit is refused with its name, never read without end.
+func TestTagRefusesWhatImportRefuses(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe.txt")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	big := filepath.Join(dir, "big.txt")
+	if err := os.WriteFile(big, bytes.Repeat([]byte("word "), 5<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ file, says string }{
+		{fifo, "not a regular file"},
+		{"/dev/zero", "not a regular file"},
+		{big, "over the limit"},
+	} {
+		done := make(chan struct{})
+		var errOut string
+		var code int
+		go func() {
+			defer close(done)
+			_, errOut, code = runSlant(t, nil, "tag", c.file)
+		}()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			t.Fatalf("slant tag %s did not return", c.file)
+		}
+		if code != 1 || !strings.Contains(errOut, c.file) || !strings.Contains(errOut, c.says) {
+			t.Errorf("%s: exit %d, %s", c.file, code, errOut)
+		}
 	}
 }
