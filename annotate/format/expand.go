@@ -18,9 +18,11 @@ import (
 //   - A folder is read recursively. Inside it, hidden files and folders
 //     (names starting with ".") are passed over silently; files of an unknown
 //     kind are passed over and counted in skipped.
-//   - Symbolic links are followed, to files and to folders; a link to a
-//     folder that is already being walked (a loop) is a problem, as is a
-//     link that loops on itself or points nowhere.
+//   - Symbolic links inside a folder are followed, to files and to folders,
+//     while they stay inside the folder given; one that leads out of it
+//     (to /usr/share/doc, say) is passed over and listed in LeftOut, unless
+//     followLinks. A link to a folder that is already being walked (a loop)
+//     is a problem, as is a link that loops on itself or points nowhere.
 //   - A missing or unreadable path is a problem. Problems never stop the
 //     rest; each names the path it is about.
 //
@@ -28,7 +30,24 @@ import (
 // brat .ann file in the list annotates (see BratText) is left out: it is
 // imported with its annotations, not a second time on its own.
 func Expand(paths []string) (files []string, skipped int, problems []*Error) {
-	e := &expander{seen: map[string]bool{}}
+	x := ExpandLinks(paths, false)
+	return x.Files, x.Skipped, x.Problems
+}
+
+// Expansion is what ExpandLinks found.
+type Expansion struct {
+	Files    []string
+	Skipped  int
+	Problems []*Error
+	// LeftOut are the symbolic links inside a folder that lead out of it,
+	// not followed.
+	LeftOut []string
+}
+
+// ExpandLinks is Expand, following links that lead out of a folder given
+// when followLinks.
+func ExpandLinks(paths []string, followLinks bool) Expansion {
+	e := &expander{seen: map[string]bool{}, followLinks: followLinks}
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
@@ -36,6 +55,7 @@ func Expand(paths []string) (files []string, skipped int, problems []*Error) {
 			continue
 		}
 		if st.IsDir() {
+			e.root, _ = filepath.EvalSymlinks(p)
 			e.walk(p, []os.FileInfo{st})
 			continue
 		}
@@ -49,7 +69,7 @@ func Expand(paths []string) (files []string, skipped int, problems []*Error) {
 		}
 		e.add(p)
 	}
-	return withoutBratTexts(e.files), e.skipped, e.problems
+	return Expansion{Files: withoutBratTexts(e.files), Skipped: e.skipped, Problems: e.problems, LeftOut: e.leftOut}
 }
 
 // withoutBratTexts drops the texts of the .ann files in files.
@@ -79,6 +99,25 @@ type expander struct {
 	skipped  int
 	problems []*Error
 	seen     map[string]bool
+	// root is the folder being walked, links resolved; a link leading
+	// outside it is left out unless followLinks.
+	root        string
+	followLinks bool
+	leftOut     []string
+}
+
+// leaves reports whether the symbolic link at path leads out of the
+// folder being walked.
+func (e *expander) leaves(path string) bool {
+	if e.followLinks || e.root == "" {
+		return false
+	}
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return false // reported as broken or a loop below
+	}
+	rel, err := filepath.Rel(e.root, target)
+	return err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 func (e *expander) problem(path string, err error) {
@@ -112,6 +151,10 @@ func (e *expander) walk(dir string, ancestors []os.FileInfo) {
 		path := filepath.Join(dir, name)
 		mode := ent.Type()
 		if mode&fs.ModeSymlink != 0 {
+			if e.leaves(path) {
+				e.leftOut = append(e.leftOut, path)
+				continue
+			}
 			st, err := os.Stat(path)
 			if err != nil {
 				if isLoop(err) {

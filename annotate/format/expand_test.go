@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -49,13 +50,23 @@ func TestExpand(t *testing.T) {
 		}
 		return out
 	}
+	// The link to a folder outside is not followed (it is left out and
+	// said), unless links are to be followed.
 	want := []string{
 		"corpus/a.csv", "corpus/b.txt", "corpus/c-link.txt",
-		"corpus/sub/deeper/w.md", "corpus/sub/linked/o.tsv", "corpus/sub/y.HTML", "corpus/sub/z.jsonl",
+		"corpus/sub/deeper/w.md", "corpus/sub/y.HTML", "corpus/sub/z.jsonl",
 		".explicit-hidden.md",
 	}
 	if got := rel(files); !reflect.DeepEqual(got, want) {
 		t.Errorf("files\n got %q\nwant %q", got, want)
+	}
+	x := ExpandLinks([]string{root}, false)
+	if got := rel(x.LeftOut); !reflect.DeepEqual(got, []string{"corpus/sub/linked"}) {
+		t.Errorf("left out %q", got)
+	}
+	followed := ExpandLinks([]string{root}, true)
+	if got := rel(followed.Files); !slices.Contains(got, "corpus/sub/linked/o.tsv") || len(followed.LeftOut) != 0 {
+		t.Errorf("following links: files %q, left out %q", got, followed.LeftOut)
 	}
 	if skipped != 3 { // notes.pdf, image.png, sub/readme
 		t.Errorf("skipped %d, want 3", skipped)

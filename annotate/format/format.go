@@ -99,6 +99,9 @@ type Options struct {
 	// (<article>_<id>.ann). A .ann file needs one of the two.
 	Annotator           string
 	AnnotatorFromSuffix bool
+	// FollowLinks follows symbolic links inside a folder that lead out of
+	// it (by default they are left out; see ExpandLinks).
+	FollowLinks bool
 }
 
 // Error is a problem with one file (and line, when known).

@@ -12,7 +12,7 @@ import (
 func init() {
 	c := Command{
 		Name:    "import",
-		Args:    "[--db FILE] [--text-field F] [--text-col C --title-col C --id-col C] [--annotator NAME | --annotator-from-suffix] PATH...",
+		Args:    "[--db FILE] [--text-field F] [--text-col C --title-col C --id-col C] [--annotator NAME | --annotator-from-suffix] [--follow-links] PATH...",
 		Summary: "import articles from .txt, .jsonl, .csv and saved .html files, brat .ann annotations, and folders of them",
 	}
 	c.Run = func(env *Env, args []string) int { return runImport(env, &c, args) }
@@ -29,6 +29,7 @@ func runImport(env *Env, c *Command, args []string) int {
 	fs.StringVar(&opts.IDCol, "id-col", "", "CSV: the column holding the article's own id (default: id)")
 	fs.StringVar(&opts.Annotator, "annotator", "", "brat .ann files: the annotator whose work they are")
 	fs.BoolVar(&opts.AnnotatorFromSuffix, "annotator-from-suffix", false, "brat .ann files: the annotator is the _<id> ending each file name (<article>_<id>.ann)")
+	fs.BoolVar(&opts.FollowLinks, "follow-links", false, "follow symbolic links inside a folder that lead out of it (by default they are left out, and said)")
 	paths, status := ParseFlags(fs, args)
 	if status >= 0 {
 		return status
@@ -54,6 +55,9 @@ func runImport(env *Env, c *Command, args []string) int {
 	bar.done()
 	for _, err := range sum.Errors {
 		fmt.Fprintln(env.Stderr, "slant import:", err)
+	}
+	for _, link := range sum.LeftOut {
+		fmt.Fprintf(env.Stderr, "slant import: %s: a link leading out of the folder, not followed (--follow-links follows it)\n", link)
 	}
 	fmt.Fprintln(env.Stdout, sum.String())
 	if sum.Failed > 0 {

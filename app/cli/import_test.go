@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,5 +29,26 @@ func TestImportCommandBrat(t *testing.T) {
 	}
 	if rows := cmdListJSON(t, db); len(rows) != 2 || rows[1].Title != "bill" || rows[1].Status != "done" {
 		t.Errorf("list: %+v", rows)
+	}
+}
+
+// A link inside a folder that leads out of it is not followed unless
+// --follow-links, and is said.
+func TestImportLeavesLinksOutOfTheFolder(t *testing.T) {
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "news")
+	putFile(t, folder, "a.txt", "An article inside.")
+	outside := filepath.Join(dir, "elsewhere")
+	putFile(t, outside, "b.txt", "An article outside.")
+	if err := os.Symlink(outside, filepath.Join(folder, "docs")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	db := newProjectPath(t)
+	out, errOut, code := runSlant(t, nil, "import", "--db", db, folder)
+	if code != 0 || !strings.Contains(out, "imported 1,") || !strings.Contains(errOut, filepath.Join(folder, "docs")+": a link leading out of the folder, not followed") {
+		t.Errorf("exit %d\nstdout %s\nstderr %s", code, out, errOut)
+	}
+	if out := mustSlant(t, nil, "import", "--db", db, "--follow-links", folder); !strings.Contains(out, "imported 1, duplicates skipped 1") {
+		t.Errorf("with --follow-links: %s", out)
 	}
 }

@@ -44,6 +44,9 @@ type ImportSummary struct {
 	// Layers are the annotator's layers that labelled records brought in
 	// (NewsMTSC targets with --annotator).
 	Layers int
+	// LeftOut are the symbolic links inside a folder that lead out of it,
+	// not followed (FollowLinks follows them).
+	LeftOut []string
 }
 
 // String is the one summary line the command line prints.
@@ -57,6 +60,9 @@ func (s ImportSummary) String() string {
 	}
 	if s.Layers > 0 {
 		line += fmt.Sprintf("; %d labelled layers", s.Layers)
+	}
+	if len(s.LeftOut) > 0 {
+		line += fmt.Sprintf("; %d links leading out of the folder not followed", len(s.LeftOut))
 	}
 	return line
 }
@@ -72,8 +78,9 @@ func (s ImportSummary) String() string {
 // opts.AnnotatorFromSuffix names them) in one transaction; the .txt of
 // .ann files in a folder is not imported a second time on its own.
 func Import(ctx context.Context, db *store.DB, paths []string, opts ImportOptions, progress func(ImportProgress)) ImportSummary {
-	files, skipped, problems := format.Expand(paths)
-	sum := ImportSummary{Skipped: skipped}
+	x := format.ExpandLinks(paths, opts.FollowLinks)
+	files, problems := x.Files, x.Problems
+	sum := ImportSummary{Skipped: x.Skipped, LeftOut: x.LeftOut}
 	for _, p := range problems {
 		sum.Failed++
 		sum.Errors = append(sum.Errors, p)
