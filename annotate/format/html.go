@@ -57,6 +57,12 @@ func readHTML(r io.Reader, name string, emit func(annotate.Document) error) erro
 	if isBlank(string(raw)) {
 		return &Error{File: name, Err: fmt.Errorf("%w (only white space)", ErrEmpty)}
 	}
+	// The parser's time grows with the square of the nesting: a hostile
+	// page of 30,000 nested <div>s would take minutes. Real pages nest a
+	// few dozen deep.
+	if d := htmlDepth(raw, MaxHTMLDepth); d > MaxHTMLDepth {
+		return &Error{File: name, Err: fmt.Errorf("the page nests elements more than %d deep; no article does", MaxHTMLDepth)}
+	}
 	src, err := decodePage(raw)
 	if err != nil {
 		var te *annotate.TextError
@@ -275,4 +281,59 @@ func cleanText(s string) string {
 		b.WriteString(line)
 	}
 	return b.String()
+}
+
+// MaxHTMLDepth is how deep a page's elements may nest.
+const MaxHTMLDepth = 1000
+
+// voidElements have no end tag.
+var voidElements = map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true,
+	"input": true, "link": true, "meta": true, "param": true, "source": true, "track": true, "wbr": true, "keygen": true}
+
+// impliedEnd are elements a new one of the same name closes (<p>…<p>,
+// <li>…<li>), as the parser closes them.
+var impliedEnd = map[string]bool{"p": true, "li": true, "dt": true, "dd": true, "tr": true, "td": true, "th": true,
+	"option": true, "optgroup": true, "rb": true, "rt": true, "rp": true}
+
+// htmlDepth is how deep raw's elements nest, in one pass of the
+// tokenizer, stopping once past limit.
+func htmlDepth(raw []byte, limit int) int {
+	z := html.NewTokenizer(bytes.NewReader(raw))
+	var stack []string
+	deepest := 0
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return deepest
+		case html.StartTagToken:
+			b, _ := z.TagName()
+			name := string(b)
+			if voidElements[name] {
+				continue
+			}
+			if impliedEnd[name] { // a new <li> closes the open one, and the <p> inside it
+				for i := len(stack) - 1; i >= 0 && i >= len(stack)-8; i-- {
+					if stack[i] == name {
+						stack = stack[:i]
+						break
+					}
+				}
+			}
+			stack = append(stack, name)
+			if deepest = max(deepest, len(stack)); deepest > limit {
+				return deepest
+			}
+		case html.EndTagToken:
+			b, _ := z.TagName()
+			name := string(b)
+			// Close up to the nearest open element of that name (looking
+			// only a little way down: misnested pages are shallow).
+			for i := len(stack) - 1; i >= 0 && i >= len(stack)-16; i-- {
+				if stack[i] == name {
+					stack = stack[:i]
+					break
+				}
+			}
+		}
+	}
 }

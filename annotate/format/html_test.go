@@ -2,8 +2,10 @@ package format
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // page builds a saved news page: navigation, an article of several
@@ -143,5 +145,28 @@ func TestHTMLBad(t *testing.T) {
 	p := write(t, dir, "none.html", []byte("<html><body></body></html>"))
 	if _, err := readAll(t, p, Options{}); !errors.Is(err, ErrNoArticle) {
 		t.Errorf("%v is not ErrNoArticle", err)
+	}
+}
+
+// A page nested deeper than any article is refused at once, naming it,
+// where parsing it would take minutes; sloppy real pages (unclosed <p> and
+// <li>) are not.
+func TestHTMLTooDeep(t *testing.T) {
+	dir := t.TempDir()
+	deep := write(t, dir, "deep.html", []byte("<html><body>"+strings.Repeat("<div>", 30000)+"hi"+strings.Repeat("</div>", 30000)+"</body></html>"))
+	start := time.Now()
+	_, err := readAll(t, deep, Options{})
+	wantErr(t, err, deep, 0, "nests elements more than 1000 deep")
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("refusing took %v", d)
+	}
+	var b strings.Builder
+	b.WriteString("<html><body><ul>")
+	for i := range 3000 {
+		fmt.Fprintf(&b, "<li><p>Item %d of a long list, left unclosed as old pages do", i)
+	}
+	b.WriteString("</ul></body></html>")
+	if d := htmlDepth([]byte(b.String()), MaxHTMLDepth); d > 10 {
+		t.Errorf("unclosed <li> and <p> counted %d deep", d)
 	}
 }
