@@ -65,6 +65,7 @@ type Batch struct {
 	Duplicates int                  // documents the project (or this batch) already held
 	annotators map[string]int64     // ids of the annotators whose layers it added (AddLayer)
 	stmts      map[string]*sql.Stmt // AddLayer's, for the rest of the batch
+	marked     [2]int               // Added and Duplicates at Mark
 }
 
 // BeginBatch starts adding documents; call Commit or Rollback.
@@ -131,6 +132,31 @@ func (b *Batch) Commit() error {
 		}
 	}
 	return b.tx.Commit()
+}
+
+// Mark starts a part of the batch (an SQLite savepoint) that Drop takes
+// back on its own, leaving the rest: one file of many.
+func (b *Batch) Mark(ctx context.Context) error {
+	b.marked = [2]int{b.Added, b.Duplicates}
+	_, err := b.tx.ExecContext(ctx, "SAVEPOINT part")
+	return err
+}
+
+// Keep ends the part Mark started, keeping it.
+func (b *Batch) Keep(ctx context.Context) error {
+	_, err := b.tx.ExecContext(ctx, "RELEASE part")
+	return err
+}
+
+// Drop takes back everything since Mark.
+func (b *Batch) Drop(ctx context.Context) error {
+	if _, err := b.tx.ExecContext(ctx, "ROLLBACK TO part"); err != nil {
+		return err
+	}
+	b.Added, b.Duplicates = b.marked[0], b.marked[1]
+	b.annotators = nil // any added since were taken back too
+	_, err := b.tx.ExecContext(ctx, "RELEASE part")
+	return err
 }
 
 // Rollback discards the batch.

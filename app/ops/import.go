@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/slant-annotate/slant/annotate"
 	"github.com/slant-annotate/slant/annotate/export"
@@ -86,6 +87,19 @@ func Import(ctx context.Context, db *store.DB, paths []string, opts ImportOption
 		sum.Errors = append(sum.Errors, p)
 		sum.FailedList = append(sum.FailedList, p.File)
 	}
+	// Files go in together, many to a transaction (a synced commit per
+	// small file would cap a folder of them at a few hundred a second),
+	// each file behind a savepoint so that it stays all or nothing.
+	g := &importGroup{db: db, sum: &sum}
+	done := 0
+	// A file is reported done once it is committed (or has failed).
+	g.report = func(file string) {
+		done++
+		if progress != nil {
+			progress(ImportProgress{File: file, FilesDone: done, FilesTotal: len(files), Added: sum.Added})
+		}
+	}
+	defer g.commit()
 	for i, file := range files {
 		if ctx.Err() != nil {
 			sum.Errors = append(sum.Errors, fmt.Errorf("%s: import cancelled", file))
@@ -94,26 +108,21 @@ func Import(ctx context.Context, db *store.DB, paths []string, opts ImportOption
 			break
 		}
 		sum.Files++
-		var added, dups, layers int
-		var err error
 		if k, _ := format.KindOf(file); k == format.Brat {
-			added, err = importBrat(ctx, db, file, opts, &sum.Brat)
-		} else {
-			added, dups, layers, err = importFile(ctx, db, file, opts)
-			sum.Layers += layers
-		}
-		if err != nil {
-			sum.Failed++
-			sum.Errors = append(sum.Errors, err)
-			sum.FailedList = append(sum.FailedList, file)
-		} else {
-			sum.Added += added
-			sum.Duplicates += dups
-		}
-		if progress != nil {
-			progress(ImportProgress{File: file, FilesDone: i + 1, FilesTotal: len(files), Added: sum.Added})
+			g.commit() // a brat layer is its own transaction
+			added, err := importBrat(ctx, db, file, opts, &sum.Brat)
+			if err != nil {
+				sum.fail(file, err)
+			} else {
+				sum.Added += added
+			}
+			g.report(file)
+		} else if err := g.add(ctx, file, opts); err != nil {
+			sum.fail(file, err)
+			g.report(file)
 		}
 	}
+	g.commit()
 	if sum.Brat.Layers > 0 || sum.Layers > 0 {
 		// Imported layers are finished work: give them digests for
 		// agreement. Digests are an index, so a failure loses nothing
@@ -123,22 +132,114 @@ func Import(ctx context.Context, db *store.DB, paths []string, opts ImportOption
 	return sum
 }
 
-// importFile reads one file into one transaction. The file is parsed in a
-// goroutine while SQLite stores what is already parsed, so the two halves
-// of an import use both cores. With opts.Annotator, labelled records
-// (NewsMTSC's targets and polarities) come in as that annotator's finished
-// layers, in the same transaction.
-func importFile(ctx context.Context, db *store.DB, file string, opts ImportOptions) (added, dups, layers int, err error) {
+func (s *ImportSummary) fail(file string, err error) {
+	s.Failed++
+	s.Errors = append(s.Errors, err)
+	s.FailedList = append(s.FailedList, file)
+}
+
+// importGroup is the transaction files are being imported in: committed
+// every half second or thousand files, and at the end. What it holds
+// counts in the summary only once committed.
+type importGroup struct {
+	db                  *store.DB
+	sum                 *ImportSummary
+	report              func(file string)
+	batch               *store.Batch
+	started             time.Time
+	files               []string
+	added, dups, layers int
+	schema              *schema.Schema
+	schemaVersion       int
+	schemaRead          bool
+}
+
+// add imports file into the group behind a savepoint.
+func (g *importGroup) add(ctx context.Context, file string, opts ImportOptions) error {
 	var labelled *labelledImport
 	if k, _ := format.KindOf(file); k == format.JSONL {
-		if labelled, err = newLabelledImport(ctx, db, file, opts.Annotator); err != nil {
-			return 0, 0, 0, err
+		if !g.schemaRead {
+			// Read before a transaction holds the project's one writer.
+			g.commit()
+			sch, version, err := g.db.Schema(ctx)
+			if err != nil {
+				return fmt.Errorf("%s: %w", file, err)
+			}
+			g.schema, g.schemaVersion, g.schemaRead = sch, version, true
 		}
+		labelled = &labelledImport{annotator: opts.Annotator, engine: "import:" + filepath.Base(file), schema: g.schema,
+			schemaVersion: g.schemaVersion, seen: map[string]bool{}}
 	}
-	batch, err := db.BeginBatch(ctx)
+	if g.batch == nil {
+		// Not bound to ctx: cancelling stops between files, and the
+		// files already whole are committed.
+		b, err := g.db.BeginBatch(context.WithoutCancel(ctx))
+		if err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+		g.batch, g.started = b, time.Now()
+	}
+	if err := g.batch.Mark(ctx); err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	added, dups := g.batch.Added, g.batch.Duplicates
+	layers, err := importInto(ctx, g.batch, file, opts, labelled)
 	if err != nil {
-		return 0, 0, 0, fmt.Errorf("%s: %w", file, err)
+		if derr := g.batch.Drop(ctx); derr != nil {
+			g.batch.Rollback() // nothing of the group is kept: its files fail
+			g.batch = nil
+			for _, f := range g.files {
+				g.sum.fail(f, fmt.Errorf("%s: save: %w", f, derr))
+				g.report(f)
+			}
+			g.files, g.added, g.dups, g.layers = nil, 0, 0, 0
+		}
+		return err
 	}
+	if err := g.batch.Keep(ctx); err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	g.files = append(g.files, file)
+	g.added += g.batch.Added - added
+	g.dups += g.batch.Duplicates - dups
+	g.layers += layers
+	// Committed every half second, thousand documents or thousand files:
+	// a big file is its own transaction, as before; small ones share.
+	if time.Since(g.started) > 500*time.Millisecond || g.batch.Added+g.batch.Duplicates >= 1000 || len(g.files) >= 1000 {
+		g.commit()
+	}
+	return nil
+}
+
+// commit makes the group's files part of the project; if that fails,
+// every one of them fails with the reason.
+func (g *importGroup) commit() {
+	if g.batch == nil {
+		return
+	}
+	err := g.batch.Commit()
+	g.batch = nil
+	if err != nil {
+		for _, f := range g.files {
+			g.sum.fail(f, fmt.Errorf("%s: save: %w", f, err))
+		}
+	} else {
+		g.sum.Added += g.added
+		g.sum.Duplicates += g.dups
+		g.sum.Layers += g.layers
+	}
+	for _, f := range g.files {
+		g.report(f)
+	}
+	g.files, g.added, g.dups, g.layers = nil, 0, 0, 0
+}
+
+// importInto reads one file into the batch. The file is parsed in a
+// goroutine while SQLite stores what is already parsed, so the two halves
+// of an import use both cores. With labelled set, labelled records
+// (NewsMTSC's targets and polarities, doccano, Prodigy and slant lines)
+// come in as annotators' finished layers.
+func importInto(ctx context.Context, batch *store.Batch, file string, opts ImportOptions, labelled *labelledImport) (layers int, err error) {
 	readCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	docs := make(chan annotate.Document, 64)
@@ -174,17 +275,13 @@ func importFile(ctx context.Context, db *store.DB, file string, opts ImportOptio
 		err = fmt.Errorf("%s: save: %w", file, addErr)
 	}
 	if err != nil {
-		batch.Rollback()
 		var fe *format.Error
 		if errors.As(err, &fe) {
-			return 0, 0, 0, err
+			return 0, err
 		}
-		return 0, 0, 0, fmt.Errorf("%s: %w", file, err)
+		return 0, fmt.Errorf("%s: %w", file, err)
 	}
-	if err := batch.Commit(); err != nil {
-		return 0, 0, 0, fmt.Errorf("%s: save: %w", file, err)
-	}
-	return batch.Added, batch.Duplicates, layers, nil
+	return layers, nil
 }
 
 // labelledImport brings labelled records in as an annotator's layers:
@@ -199,15 +296,6 @@ type labelledImport struct {
 
 // TargetSentiment is the task NewsMTSC's polarities become.
 const TargetSentiment = "target_sentiment"
-
-func newLabelledImport(ctx context.Context, db *store.DB, file, annotator string) (*labelledImport, error) {
-	sch, version, err := db.Schema(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
-	}
-	return &labelledImport{annotator: annotator, engine: "import:" + filepath.Base(file), schema: sch, schemaVersion: version,
-		seen: map[string]bool{}}, nil
-}
 
 // add adds d, with an annotator's layer when d is a labelled record.
 func (li *labelledImport) add(ctx context.Context, b *store.Batch, d annotate.Document) (layers int, err error) {
