@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 
@@ -48,8 +50,11 @@ func runImport(env *Env, c *Command, args []string) int {
 		return 1
 	}
 	defer project.Close()
+	// Ctrl-C stops between files: what is whole is kept, and said.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
 	bar := newProgressBar(env, "importing")
-	sum := ops.Import(context.Background(), project, paths, opts, func(p ops.ImportProgress) {
+	sum := ops.Import(ctx, project, paths, opts, func(p ops.ImportProgress) {
 		bar.set(p.FilesDone, p.FilesTotal, filepath.Base(p.File))
 	})
 	bar.done()

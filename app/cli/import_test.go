@@ -1,10 +1,14 @@
 package cli_test
 
 import (
+	"bytes"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestImportCommandBrat(t *testing.T) {
@@ -50,5 +54,48 @@ func TestImportLeavesLinksOutOfTheFolder(t *testing.T) {
 	}
 	if out := mustSlant(t, nil, "import", "--db", db, "--follow-links", folder); !strings.Contains(out, "imported 1, duplicates skipped 1") {
 		t.Errorf("with --follow-links: %s", out)
+	}
+}
+
+// Ctrl-C during an import stops it between files, keeps what is whole and
+// prints the summary of what was committed.
+func TestImportInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	for f := range 40 {
+		var b strings.Builder
+		for i := range 2000 {
+			fmt.Fprintf(&b, `{"text": "Record %d of file %d: markets moved as the minister spoke."}`+"\n", i, f)
+		}
+		files = append(files, putFile(t, dir, fmt.Sprintf("f%02d.jsonl", f), b.String()))
+	}
+	db := newProjectPath(t)
+	cmd := exec.Command(os.Args[0], append([]string{"-test.run=^$", "--", "import", "--db", db}, files...)...)
+	cmd.Env = append(os.Environ(), "SLANT_CLI_PROCESS=1")
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(700 * time.Millisecond)
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	if !strings.Contains(errOut.String(), "import cancelled") {
+		if err == nil {
+			t.Skipf("the import finished before the interrupt: %s", out.String())
+		}
+		t.Fatalf("%v\nstdout %s\nstderr %s", err, out.String(), errOut.String())
+	}
+	var added, dups, failed int
+	if _, err := fmt.Sscanf(out.String(), "imported %d, duplicates skipped %d, failed %d", &added, &dups, &failed); err != nil || cmd.ProcessState.ExitCode() != 1 {
+		t.Fatalf("exit %d, summary %q (%v)", cmd.ProcessState.ExitCode(), out.String(), err)
+	}
+	// What it says was imported is what the project holds: whole files.
+	if added%2000 != 0 || failed != 40-added/2000 {
+		t.Errorf("imported %d, failed %d: not whole files", added, failed)
+	}
+	listed := strings.Count(mustSlant(t, nil, "list", "--db", db, "--json"), "\n")
+	if listed != added+1 { // and the sample
+		t.Errorf("the project holds %d documents; the summary said %d imported", listed-1, added)
 	}
 }

@@ -102,8 +102,13 @@ func Import(ctx context.Context, db *store.DB, paths []string, opts ImportOption
 	defer g.commit()
 	for i, file := range files {
 		if ctx.Err() != nil {
-			sum.Errors = append(sum.Errors, fmt.Errorf("%s: import cancelled", file))
-			sum.Failed += len(files) - i
+			rest := len(files) - i
+			if rest == 1 {
+				sum.Errors = append(sum.Errors, fmt.Errorf("%s: import cancelled", file))
+			} else {
+				sum.Errors = append(sum.Errors, fmt.Errorf("import cancelled: %d files not imported, from %s on", rest, file))
+			}
+			sum.Failed += rest
 			sum.FailedList = append(sum.FailedList, files[i:]...)
 			break
 		}

@@ -65,13 +65,23 @@ func Pretag(ctx context.Context, db *store.DB, opts PretagOptions, progress func
 			}
 		}
 	}
+	// The summary counts what was saved: a full disk or Ctrl-C leaves the
+	// rest unsaved, and unsaid.
 	var pending []store.PretagResult
+	var unsaved PretagSummary
 	flush := func() error {
 		if len(pending) == 0 {
 			return nil
 		}
-		err := db.SavePretagsBatch(ctx, pending)
+		// Saved even when ctx was just cancelled: what is tagged is kept.
+		err := db.SavePretagsBatch(context.WithoutCancel(ctx), pending)
 		pending = pending[:0]
+		if err == nil {
+			sum.Documents += unsaved.Documents
+			sum.Entities += unsaved.Entities
+			sum.Quotes += unsaved.Quotes
+		}
+		unsaved = PretagSummary{}
 		return err
 	}
 	last := time.Now()
@@ -79,9 +89,9 @@ func Pretag(ctx context.Context, db *store.DB, opts PretagOptions, progress func
 		now := time.Now()
 		pending = append(pending, store.PretagResult{DocID: ids[i], Result: r, Took: now.Sub(last)})
 		last = now
-		sum.Documents++
-		sum.Entities += len(r.Entities)
-		sum.Quotes += len(r.Quotes)
+		unsaved.Documents++
+		unsaved.Entities += len(r.Entities)
+		unsaved.Quotes += len(r.Quotes)
 		if len(pending) >= saveEvery {
 			return flush()
 		}

@@ -2,9 +2,11 @@ package ops
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 
+	"github.com/slant-annotate/slant/annotate"
 	"github.com/slant-annotate/slant/annotate/pretag"
 	"github.com/slant-annotate/slant/store"
 )
@@ -58,5 +60,39 @@ func TestPretagStoresSampleSuggestions(t *testing.T) {
 	}
 	if st, _ := db.Stats(ctx); st.Pretagged != 1 {
 		t.Fatalf("stats: %d pre-tagged", st.Pretagged)
+	}
+}
+
+// Stopped halfway (Ctrl-C), pre-tagging keeps what it tagged and reports
+// exactly what it saved.
+func TestPretagCancelledReportsWhatWasSaved(t *testing.T) {
+	ctx := context.Background()
+	db, err := OpenProject(ctx, filepath.Join(t.TempDir(), "p.slant"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	b, err := db.BeginBatch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 200 {
+		b.Add(ctx, annotate.Document{Text: fmt.Sprintf("Story %d: Walmart and Amazon met India's trade minister in New Delhi on Monday.", i)})
+	}
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	sum, _ := Pretag(cctx, db, PretagOptions{Workers: 2}, func(done, total int) {
+		if done == 100 {
+			cancel()
+		}
+	})
+	st, err := db.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Documents != st.Pretagged || sum.Documents < 100 || sum.Documents == 201 {
+		t.Errorf("reported %d pre-tagged, saved %d", sum.Documents, st.Pretagged)
 	}
 }
