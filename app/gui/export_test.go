@@ -12,6 +12,7 @@ import (
 
 	"github.com/slant-annotate/slant/annotate"
 	"github.com/slant-annotate/slant/app/ops"
+	"github.com/slant-annotate/slant/store"
 )
 
 // File → Export… writes the chosen labels to the chosen file in the
@@ -83,4 +84,36 @@ func TestExportFromMenu(t *testing.T) {
 		}
 		u.closeModal()
 	})
+}
+
+// File → Save a Copy… writes a consistent copy of the open project.
+func TestSaveACopy(t *testing.T) {
+	u, _ := openWindow(t, filepath.Join(t.TempDir(), "main.slant"), false)
+	out := filepath.Join(t.TempDir(), "copy.slant")
+	done := make(chan error, 1)
+	onUI(func() {
+		u.onCopySaved = func(err error) { done <- err }
+		mgMenu(t, u, "File", "Save a Copy…")
+		if u.copyPath == nil {
+			t.Fatalf("no dialog: %s", mgTexts(u))
+		}
+		u.copyPath.SetText(out)
+		test.Tap(wsButton(t, u.win.Canvas().Overlays().Top(), "Save Copy (Enter)"))
+	})
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the copy was not saved within a minute")
+	}
+	db, err := store.Open(context.Background(), out, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if n, _ := db.CountDocuments(context.Background(), ""); n != 1 {
+		t.Errorf("the copy holds %d documents, want the sample", n)
+	}
 }

@@ -37,8 +37,11 @@ type UI struct {
 	imports *importer
 	merges  merger   // File → Merge…
 	exports exporter // File → Export…
-	ws      *workspace
-	theme   *slantTheme
+	// File → Save a Copy…'s entry while shown, and a hook, for tests.
+	copyPath    *escEntry
+	onCopySaved func(error)
+	ws          *workspace
+	theme       *slantTheme
 
 	progress       *widget.ProgressBar
 	annotatorLabel *widget.Label
@@ -236,6 +239,7 @@ func (u *UI) menu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		item("Merge…", "", 0, u.chooseMerge),
 		item("Export…", fyne.KeyE, ctrl|fyne.KeyModifierShift, u.chooseExport),
+		item("Save a Copy…", "", 0, u.saveCopy),
 		fyne.NewMenuItemSeparator(), quit)
 	edit := fyne.NewMenu("Edit",
 		item("Undo", fyne.KeyZ, ctrl, func() { u.undo(false) }),
