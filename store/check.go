@@ -3,9 +3,15 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
+	"time"
 )
 
 // Problem is one thing Check found wrong.
@@ -91,4 +97,138 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 		return fmt.Errorf("back up to %s: %w", path, err)
 	}
 	return nil
+}
+
+// BackupsKept is how many automatic backups AutoBackup keeps.
+const BackupsKept = 3
+
+// BackupsDir is the folder automatic backups of the project at path are
+// kept in: hidden, beside it.
+func BackupsDir(path string) string {
+	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".backups")
+}
+
+// Backups lists the project's automatic backups, newest first.
+func Backups(path string) ([]string, error) {
+	entries, err := os.ReadDir(BackupsDir(path))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".slant") {
+			out = append(out, filepath.Join(BackupsDir(path), e.Name()))
+		}
+	}
+	slices.Sort(out) // named by time
+	slices.Reverse(out)
+	return out, nil
+}
+
+// AutoBackup keeps a rolling backup of the project: a snapshot in
+// BackupsDir, at most one a day, the last BackupsKept kept. It reads the
+// project through a connection of its own, so that the window's writes
+// do not wait for it; it returns the new backup's path, or "" when the
+// newest is less than a day old.
+func (db *DB) AutoBackup(ctx context.Context) (string, error) {
+	dir := BackupsDir(db.path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("automatic backup: %w", err)
+	}
+	old, err := Backups(db.path)
+	if err != nil {
+		return "", fmt.Errorf("automatic backup: %w", err)
+	}
+	if len(old) > 0 {
+		if fi, err := os.Stat(old[0]); err == nil && time.Since(fi.ModTime()) < 24*time.Hour {
+			return "", nil
+		}
+	}
+	// Leftovers of a backup cut short (the window closed during it).
+	if partial, _ := filepath.Glob(filepath.Join(dir, "*.partial")); len(partial) > 0 {
+		for _, p := range partial {
+			os.Remove(p)
+		}
+	}
+	reader, err := sql.Open("sqlite", dsn(db.path, true))
+	if err != nil {
+		return "", fmt.Errorf("automatic backup: %w", err)
+	}
+	defer reader.Close()
+	name := filepath.Join(dir, time.Now().UTC().Format("2006-01-02T150405Z")+".slant")
+	if _, err := reader.ExecContext(ctx, "VACUUM INTO ?", name+".partial"); err != nil {
+		os.Remove(name + ".partial")
+		return "", fmt.Errorf("automatic backup: %w", err)
+	}
+	if err := os.Chmod(name+".partial", 0o600); err != nil {
+		return "", fmt.Errorf("automatic backup: %w", err)
+	}
+	if err := os.Rename(name+".partial", name); err != nil {
+		return "", fmt.Errorf("automatic backup: %w", err)
+	}
+	all, _ := Backups(db.path)
+	for _, p := range all[min(len(all), BackupsKept):] {
+		os.Remove(p)
+	}
+	return name, nil
+}
+
+// Restore puts the backup at from in place of the project at path, which
+// no one may have open for writing: the project as it was (and its
+// journal) is kept beside it as PROJECT.damaged-TIME, never deleted.
+func Restore(path, from string) (kept string, err error) {
+	lock, err := lockFile(path + "-lock")
+	if err != nil {
+		return "", fmt.Errorf("restore %s: %w", path, err)
+	}
+	defer lock.release()
+	if err := checkHeader(from); err != nil {
+		return "", fmt.Errorf("restore from %s: %w", from, err)
+	}
+	kept = path + ".damaged-" + time.Now().UTC().Format("2006-01-02T150405Z")
+	if _, err := os.Stat(path); err == nil {
+		if err := os.Rename(path, kept); err != nil {
+			return "", fmt.Errorf("restore %s: keep the project as it was: %w", path, err)
+		}
+		for _, j := range []string{"-wal", "-shm"} {
+			if _, err := os.Stat(path + j); err == nil {
+				os.Rename(path+j, kept+j)
+			}
+		}
+	} else {
+		kept = ""
+	}
+	if err := copyPrivate(from, path+".partial"); err != nil {
+		os.Remove(path + ".partial")
+		return kept, fmt.Errorf("restore %s from %s: %w", path, from, err)
+	}
+	if err := os.Rename(path+".partial", path); err != nil {
+		return kept, fmt.Errorf("restore %s: %w", path, err)
+	}
+	return kept, nil
+}
+
+// copyPrivate copies from into a new file to, private to its owner, synced.
+func copyPrivate(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }

@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/slant-annotate/slant/annotate"
 	"github.com/slant-annotate/slant/store"
 )
 
@@ -68,5 +70,60 @@ func TestNewProjectIsPrivate(t *testing.T) {
 		if fi.Mode() != c.mode {
 			t.Errorf("%s is %v, want %v", filepath.Base(c.path), fi.Mode(), c.mode)
 		}
+	}
+}
+
+// Automatic backups: one a day, the last three kept; a damaged project is
+// restored from the newest with one call, the damaged one kept beside it.
+func TestAutoBackupAndRestore(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "p.slant")
+	db, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := db.BeginBatch(ctx)
+	b.Add(ctx, annotate.Document{Text: "An article worth keeping."})
+	b.Commit()
+	first, err := db.AutoBackup(ctx)
+	if err != nil || first == "" {
+		t.Fatalf("first backup %q: %v", first, err)
+	}
+	if again, err := db.AutoBackup(ctx); again != "" || err != nil {
+		t.Errorf("a second backup the same day: %q %v", again, err)
+	}
+	// Three more days: four made, three kept, newest first.
+	for i := range 3 {
+		all, _ := store.Backups(path)
+		old := time.Now().Add(-time.Duration(48+i) * time.Hour)
+		os.Chtimes(all[0], old, old)
+		time.Sleep(1100 * time.Millisecond) // backups are named by the second
+		if p, err := db.AutoBackup(ctx); p == "" || err != nil {
+			t.Fatalf("day %d: %q %v", i, p, err)
+		}
+	}
+	all, _ := store.Backups(path)
+	if len(all) != store.BackupsKept {
+		t.Errorf("%d backups kept, want %d", len(all), store.BackupsKept)
+	}
+	if fi, _ := os.Stat(all[0]); fi.Mode() != 0o600 {
+		t.Errorf("a backup is %v", fi.Mode())
+	}
+	db.Close()
+	os.WriteFile(path, []byte("SQLite format 3\x00 and then garbage"), 0o600)
+	kept, err := store.Restore(path, all[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(kept); !strings.Contains(string(data), "garbage") {
+		t.Error("the damaged project was not kept")
+	}
+	db, err = store.Open(ctx, path, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if n, _ := db.CountDocuments(ctx, ""); n != 1 {
+		t.Errorf("restored project holds %d documents", n)
 	}
 }

@@ -25,6 +25,53 @@ func init() {
 	}
 	b.Run = func(env *Env, args []string) int { return runBackup(env, &b, args) }
 	Register(b)
+	r := Command{
+		Name:    "restore",
+		Args:    "[--db FILE] [BACKUP.slant]",
+		Summary: "put a backup in place of a damaged project (the newest automatic one unless named); the project as it was is kept beside it",
+	}
+	r.Run = func(env *Env, args []string) int { return runRestore(env, &r, args) }
+	Register(r)
+}
+
+func runRestore(env *Env, c *Command, args []string) int {
+	fs := NewFlags(env, c)
+	db := projectFlag(fs)
+	rest, code := ParseFlags(fs, args)
+	if code >= 0 {
+		return code
+	}
+	path, err := ops.ProjectPath(*db, env.Getenv)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "slant restore:", err)
+		return 1
+	}
+	var from string
+	switch len(rest) {
+	case 0:
+		backups, err := store.Backups(path)
+		if err != nil || len(backups) == 0 {
+			fmt.Fprintf(env.Stderr, "slant restore: no automatic backup of %s (in %s); name a backup file\n", path, store.BackupsDir(path))
+			return 1
+		}
+		from = backups[0]
+	case 1:
+		from = rest[0]
+	default:
+		fs.Usage()
+		return 2
+	}
+	kept, err := store.Restore(path, from)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "slant restore:", err)
+		return 1
+	}
+	msg := fmt.Sprintf("restored %s from %s", path, from)
+	if kept != "" {
+		msg += "; the project as it was is kept as " + kept
+	}
+	fmt.Fprintln(env.Stderr, msg)
+	return 0
 }
 
 func runCheck(env *Env, c *Command, args []string) int {

@@ -44,3 +44,24 @@ func TestCheckAndBackup(t *testing.T) {
 		t.Errorf("check of a damaged project: exit %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+// slant restore puts the newest automatic backup in place, keeping the
+// damaged project beside it; without a backup it says where it looked.
+func TestRestore(t *testing.T) {
+	db := newProjectPath(t)
+	if _, errOut, code := runSlant(t, nil, "restore", "--db", db); code != 1 || !strings.Contains(errOut, "no automatic backup") {
+		t.Errorf("restore without a backup: %d %s", code, errOut)
+	}
+	mustSlant(t, nil, "pretag", "--db", db)
+	backups := filepath.Join(filepath.Dir(db), "."+filepath.Base(db)+".backups")
+	os.MkdirAll(backups, 0o700)
+	mustSlant(t, nil, "backup", "--db", db, filepath.Join(backups, "2026-12-01T000000Z.slant"))
+	os.WriteFile(db, []byte("not a project any more"), 0o600)
+	_, errOut, code := runSlant(t, nil, "restore", "--db", db)
+	if code != 0 || !strings.Contains(errOut, "the project as it was is kept as "+db+".damaged-") {
+		t.Fatalf("restore: %d %s", code, errOut)
+	}
+	if out := mustSlant(t, nil, "check", "--db", db); !strings.Contains(out, "ok:") {
+		t.Errorf("after restoring: %s", out)
+	}
+}

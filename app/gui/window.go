@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -24,6 +25,9 @@ type Options struct {
 	// Annotator is who labels; empty means the last one on this machine,
 	// or ask.
 	Annotator string
+	// AutoBackup keeps a rolling backup of the project (store.AutoBackup),
+	// made in the background when the window opens.
+	AutoBackup bool
 }
 
 // UI is one project's window.
@@ -122,6 +126,15 @@ func New(a fyne.App, db *store.DB, opts Options) (*UI, error) {
 		fyne.Do(u.askAnnotator)
 	}
 	u.pretagInBackground()
+	if opts.AutoBackup && !db.ReadOnly() {
+		go func() {
+			if p, err := db.AutoBackup(context.Background()); err != nil {
+				fyne.Do(func() { u.status.SetText("automatic backup failed: " + err.Error() + " · " + u.status.Text) })
+			} else if p != "" {
+				fyne.Do(func() { u.status.SetText("backed up to " + filepath.Base(p) + " · " + u.status.Text) })
+			}
+		}()
+	}
 	return u, nil
 }
 
