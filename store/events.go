@@ -277,7 +277,21 @@ func (db *DB) mutateBy(ctx context.Context, annID, byID, docID int64, action str
 	if ev.ID, err = appendEvent(ctx, tx, ev, byID, rec.changes); err != nil {
 		return Event{}, err
 	}
-	return ev, tx.Commit()
+	return ev, db.commitToFile(ctx, tx)
+}
+
+// commitToFile commits tx and copies it from the write-ahead log into the
+// project file itself (a passive checkpoint of the little just written),
+// so that a copy of the .slant file alone, taken at any moment after (a
+// backup, a sync, an e-mail, even after kill -9), holds every label the
+// screen showed as saved. The commit is durable either way; a checkpoint
+// a reader holds up finishes with a later one.
+func (db *DB) commitToFile(ctx context.Context, tx *sql.Tx) error {
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	db.sql.ExecContext(context.WithoutCancel(ctx), "PRAGMA wal_checkpoint(PASSIVE)")
+	return nil
 }
 
 // appendEvent logs one action inside tx and clears the annotator's redo
@@ -374,7 +388,7 @@ func (db *DB) replay(ctx context.Context, annID int64, undo bool) (Event, bool, 
 	if _, err := tx.ExecContext(ctx, "UPDATE events SET undone = ? WHERE id = ?", state, ev.ID); err != nil {
 		return ev, false, err
 	}
-	return ev, true, tx.Commit()
+	return ev, true, db.commitToFile(ctx, tx)
 }
 
 // numbers turns JSON numbers back into int64 or float64 for SQLite.

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slant-annotate/slant/annotate"
 	"github.com/slant-annotate/slant/app/cli"
 	"github.com/slant-annotate/slant/app/ops"
 	"github.com/slant-annotate/slant/store"
@@ -52,6 +53,25 @@ func TestHelperProcess(t *testing.T) {
 	case "hold":
 		fmt.Println("ready")
 		io.Copy(io.Discard, os.Stdin)
+	case "label":
+		// Five labels, each reported once saved, then wait to be killed.
+		ann, _ := db.EnsureAnnotator(ctx, "ana")
+		doc := int64(1)
+		l, err := db.Layer(ctx, doc, ann.ID)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "helper:", err)
+			os.Exit(3)
+		}
+		_, sv, _ := db.Schema(ctx)
+		values := []string{"negative", "neutral", "positive"}
+		for i, tg := range l.LiveTargets()[:5] {
+			if _, err := db.SetLabel(ctx, ann.ID, doc, "target_sentiment", annotate.TargetUnit(tg.ID), annotate.LabelValue{Value: values[i%3]}, sv); err != nil {
+				fmt.Fprintln(os.Stderr, "helper:", err)
+				os.Exit(3)
+			}
+			fmt.Println("saved", annotate.TargetUnit(tg.ID))
+		}
+		select {}
 	}
 	db.Close()
 	os.Exit(0)
@@ -342,4 +362,58 @@ func TestLockReleasedWhenHolderKilled(t *testing.T) {
 	}
 	db.Close()
 	integrity(t, path)
+}
+
+// A copy of the .slant file alone, taken right after Slant is killed,
+// holds every label it reported saved: none is left only in the
+// write-ahead log beside it.
+func TestProjectFileAloneHoldsSavedLabels(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.slant")
+	db, err := ops.OpenProject(context.Background(), path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ops.Pretag(context.Background(), db, ops.PretagOptions{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	c := startChild(t, "label", path)
+	var saved []string
+	for len(saved) < 5 {
+		line := c.next(t, 60*time.Second)
+		unit, ok := strings.CutPrefix(line, "saved ")
+		if !ok {
+			t.Fatalf("child said %q", line)
+		}
+		saved = append(saved, unit)
+	}
+	c.cmd.Process.Signal(syscall.SIGKILL)
+	c.cmd.Wait()
+	// The .slant file alone: no -wal, no -shm beside the copy.
+	alone := filepath.Join(t.TempDir(), "copy.slant")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(alone, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	copyDB, err := store.Open(context.Background(), alone, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer copyDB.Close()
+	ana, err := copyDB.FindAnnotator(context.Background(), "ana")
+	if err != nil {
+		t.Fatalf("the copy lacks the annotator: %v", err)
+	}
+	labels, _, err := copyDB.DocLabels(context.Background(), 1, ana.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, unit := range saved {
+		if _, ok := labels[annotate.LabelKey{Task: "target_sentiment", Unit: unit}]; !ok {
+			t.Errorf("the .slant file alone lacks the label of %s", unit)
+		}
+	}
 }
