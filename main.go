@@ -59,7 +59,7 @@ func openWindow(args []string) int {
 	}
 	defer db.Close()
 	a := app.NewWithID("io.github.slant-annotate.slant")
-	ui, err := gui.New(a, db, gui.Options{Annotator: *annotator, AutoBackup: true})
+	ui, err := gui.New(a, db, gui.Options{Annotator: *annotator, AutoBackup: true, CheckOnOpen: true})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "slant:", strings.TrimSpace(err.Error()))
 		return 1

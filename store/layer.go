@@ -134,7 +134,7 @@ func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
 // (every span pending), in one transaction; another annotator's layer is
 // never read (annotation is blind).
 func (db *DB) Layer(ctx context.Context, docID, annID int64) (*annotate.Layer, error) {
-	if !db.readOnly {
+	if db.writable() == nil { // never seeded into a read-only or damaged file
 		if err := db.seedLayer(ctx, docID, annID); err != nil {
 			return nil, fmt.Errorf("layer of document %d: %w", docID, err)
 		}

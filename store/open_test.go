@@ -3,6 +3,9 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,4 +129,49 @@ func TestAutoBackupAndRestore(t *testing.T) {
 	if n, _ := db.CountDocuments(ctx, ""); n != 1 {
 		t.Errorf("restored project holds %d documents", n)
 	}
+}
+
+// A damaged project is caught by the quick check, after which nothing more
+// is written to it: the error says so and how to restore.
+func TestQuickCheckStopsWrites(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "p.slant")
+	db, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := db.BeginBatch(ctx)
+	for i := range 300 {
+		b.Add(ctx, annotate.Document{Text: strings.Repeat(fmt.Sprintf("Article %d about trade and tariffs. ", i), 40)})
+	}
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QuickCheck(ctx); err != nil {
+		t.Fatalf("a sound project: %v", err)
+	}
+	db.Checkpoint(ctx)
+	// Flip bytes in the file's pages behind SQLite's back.
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := f.Stat()
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200 {
+		off := 4096 + r.Int64N(fi.Size()-4096)
+		var one [1]byte
+		f.ReadAt(one[:], off)
+		one[0] ^= 0xff
+		f.WriteAt(one[:], off)
+	}
+	f.Close()
+	err = db.QuickCheck(ctx)
+	if !errors.Is(err, store.ErrDamaged) || !strings.Contains(err.Error(), "slant restore --db") {
+		t.Fatalf("a damaged project: %v", err)
+	}
+	if _, err := db.BeginBatch(ctx); !errors.Is(err, store.ErrDamaged) {
+		t.Errorf("a write after the check: %v", err)
+	}
+	db.Close()
 }

@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -46,6 +47,9 @@ type DB struct {
 	path     string
 	readOnly bool
 	lock     *fileLock
+	// damaged, once a check found the file damaged, refuses every write
+	// from then on, so that nothing is written into a broken file.
+	damaged atomic.Pointer[error]
 }
 
 // Common errors, for errors.Is.
@@ -54,6 +58,7 @@ var (
 	ErrNewer    = errors.New("project was made by a newer Slant")
 	ErrNotFound = errors.New("not found")
 	ErrReadOnly = errors.New("project is open read-only")
+	ErrDamaged  = errors.New("project file is damaged; nothing more is written to it")
 )
 
 // Open opens the project at path, creating it (and its folder) if missing
@@ -320,5 +325,41 @@ func (db *DB) writable() error {
 	if db.readOnly {
 		return ErrReadOnly
 	}
+	if e := db.damaged.Load(); e != nil {
+		return *e
+	}
 	return nil
+}
+
+// QuickCheck runs SQLite's quick check of the whole file through a
+// connection of its own (the window's writes do not wait for it). When the
+// file is damaged, every later write is refused with ErrDamaged, naming
+// what is wrong and how to restore, and that error is returned.
+func (db *DB) QuickCheck(ctx context.Context) error {
+	reader, err := sql.Open("sqlite", dsn(db.path, true))
+	if err != nil {
+		return err
+	}
+	defer reader.Close()
+	var problems []string
+	rows, err := reader.QueryContext(ctx, "PRAGMA quick_check(10)")
+	if err == nil {
+		for rows.Next() {
+			var msg string
+			if rows.Scan(&msg) == nil && msg != "ok" {
+				problems = append(problems, msg)
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+	}
+	if err != nil && ctx.Err() == nil {
+		problems = append(problems, err.Error())
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	damaged := fmt.Errorf("%w (%s): restore the last good copy with: slant restore --db %s", ErrDamaged, strings.Join(problems, "; "), db.path)
+	db.damaged.Store(&damaged)
+	return damaged
 }

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,5 +116,31 @@ func TestSaveACopy(t *testing.T) {
 	defer db.Close()
 	if n, _ := db.CountDocuments(context.Background(), ""); n != 1 {
 		t.Errorf("the copy holds %d documents, want the sample", n)
+	}
+}
+
+// Opened on a damaged file, the window says so at once (the check runs in
+// the background) and writes nothing more to it.
+func TestWindowCatchesDamage(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "main.slant")
+	u, db := openWindow(t, path, false)
+	db.Checkpoint(context.Background())
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := f.Stat()
+	for off := int64(4096); off < fi.Size(); off += 997 {
+		f.WriteAt([]byte{0xde, 0xad, 0xbe, 0xef}, off)
+	}
+	f.Close()
+	u.maintain(Options{CheckOnOpen: true})
+	var status string
+	onUI(func() { status = u.status.Text })
+	if !strings.Contains(status, "DAMAGED") {
+		t.Errorf("status %q", status)
+	}
+	if _, err := db.BeginBatch(context.Background()); !errors.Is(err, store.ErrDamaged) {
+		t.Errorf("a write after the check: %v", err)
 	}
 }

@@ -28,6 +28,10 @@ type Options struct {
 	// AutoBackup keeps a rolling backup of the project (store.AutoBackup),
 	// made in the background when the window opens.
 	AutoBackup bool
+	// CheckOnOpen runs SQLite's quick check in the background when the
+	// window opens; a damaged file is then never written to (the window
+	// says so, and how to restore).
+	CheckOnOpen bool
 }
 
 // UI is one project's window.
@@ -126,8 +130,27 @@ func New(a fyne.App, db *store.DB, opts Options) (*UI, error) {
 		fyne.Do(u.askAnnotator)
 	}
 	u.pretagInBackground()
+	if opts.CheckOnOpen || opts.AutoBackup {
+		go u.maintain(opts)
+	}
+	return u, nil
+}
+
+// maintain checks the project and backs it up, in the background: a
+// damaged file is reported and never backed up over a good backup.
+func (u *UI) maintain(opts Options) {
+	db := u.db
+	if opts.CheckOnOpen {
+		if err := db.QuickCheck(context.Background()); err != nil {
+			fyne.Do(func() {
+				u.showError(err)
+				u.status.SetText("DAMAGED: nothing more is written · " + u.status.Text)
+			})
+			return
+		}
+	}
 	if opts.AutoBackup && !db.ReadOnly() {
-		go func() {
+		func() {
 			if p, err := db.AutoBackup(context.Background()); err != nil {
 				fyne.Do(func() { u.status.SetText("automatic backup failed: " + err.Error() + " · " + u.status.Text) })
 			} else if p != "" {
@@ -135,7 +158,6 @@ func New(a fyne.App, db *store.DB, opts Options) (*UI, error) {
 			}
 		}()
 	}
-	return u, nil
 }
 
 // Window is the project's window.
