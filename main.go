@@ -13,6 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 
 	"fyne.io/fyne/v2/app"
@@ -25,10 +26,30 @@ import (
 )
 
 func main() {
-	if len(os.Args) > 1 && cli.Is(os.Args[1]) {
-		os.Exit(cli.Run(cli.OSEnv(), os.Args[1:]))
+	command, window, err := cli.Route(os.Args[1:], func(p string) bool { _, err := os.Stat(p); return err == nil })
+	switch {
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "slant:", err)
+		fmt.Fprintln(os.Stderr, "slant help lists the commands")
+		os.Exit(2)
+	case command != nil:
+		os.Exit(cli.Run(cli.OSEnv(), command))
 	}
-	os.Exit(openWindow(os.Args[1:]))
+	if !hasDisplay() {
+		fmt.Fprintln(os.Stderr, "slant: no display to open the window on (run it in a desktop session); slant help lists the commands")
+		os.Exit(1)
+	}
+	os.Exit(openWindow(window))
+}
+
+// hasDisplay reports whether a window can open: on X11 and Wayland
+// systems, a display must be named; macOS and Windows always have one.
+func hasDisplay() bool {
+	switch runtime.GOOS {
+	case "darwin", "windows", "ios", "android":
+		return true
+	}
+	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
 }
 
 // openWindow runs the GUI: slant [--db FILE] [--annotator NAME] [PATH...]

@@ -68,13 +68,15 @@ func Run(env *Env, args []string) int {
 				asked.Stderr = env.Stdout // help that was asked for is output, not an error
 				return c.Run(&asked, []string{"-h"})
 			}
+			fmt.Fprintf(env.Stderr, "slant: no command %q%s; slant help lists them\n", args[1], suggest(args[1]))
+			return 2
 		}
 		usage(env.Stdout)
 		return 0
 	}
 	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(env.Stderr, "slant: unknown command %q\n\n", args[0])
+		fmt.Fprintf(env.Stderr, "slant: unknown command %q%s\n\n", args[0], suggest(args[0]))
 		usage(env.Stderr)
 		return 2
 	}

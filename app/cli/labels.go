@@ -33,6 +33,12 @@ func runLabels(env *Env, c *Command, args []string) int {
 	}
 	defer project.Close()
 	ctx := context.Background()
+	if *doc != 0 {
+		if _, err := project.Document(ctx, *doc); err != nil {
+			fmt.Fprintln(env.Stderr, "slant labels:", err)
+			return 1
+		}
+	}
 	f := store.LabelFilter{DocID: *doc}
 	if *annotator != "" {
 		a, err := project.FindAnnotator(ctx, *annotator)

@@ -1,0 +1,58 @@
+package cli_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/slant-annotate/slant/app/cli"
+)
+
+// Global flags work before or after the command; a word that is neither a
+// command nor a path is an unknown command with the nearest one named.
+func TestRoute(t *testing.T) {
+	exists := func(p string) bool { return p == "story.txt" }
+	for _, c := range []struct {
+		args            string
+		command, window string
+		err             string
+	}{
+		{"", "", "", ""},
+		{"--db p.slant import a.txt", "import --db p.slant a.txt", "", ""},
+		{"--db=p.slant --annotator ana import a.txt", "import --db p.slant --annotator ana a.txt", "", ""},
+		{"import --db p.slant a.txt", "import --db p.slant a.txt", "", ""},
+		{"--db p.slant", "", "--db p.slant", ""},
+		{"--db p.slant story.txt", "", "--db p.slant story.txt", ""},
+		{"--version", "version", "", ""},
+		{"help list", "help list", "", ""},
+		{"lsit", "", "", `unknown command "lsit"; did you mean "list"?`},
+		{"--db", "", "", "needs a value"},
+	} {
+		command, window, err := cli.Route(strings.Fields(c.args), exists)
+		got := fmt.Sprint(strings.Join(command, " "), "|", strings.Join(window, " "), "|", err)
+		if err != nil && c.err != "" && strings.Contains(err.Error(), c.err) && command == nil && window == nil {
+			continue
+		}
+		if want := fmt.Sprint(c.command, "|", c.window, "|", "<nil>"); c.err != "" || got != want {
+			t.Errorf("slant %s: %s", c.args, got)
+		}
+	}
+}
+
+func TestVersionAndHelpOfNothing(t *testing.T) {
+	if out := mustSlant(t, nil, "version"); !strings.HasPrefix(out, "slant ") {
+		t.Errorf("version: %q", out)
+	}
+	if _, errOut, code := runSlant(t, nil, "help", "lsit"); code != 2 || !strings.Contains(errOut, `no command "lsit"; did you mean "list"?`) {
+		t.Errorf("help lsit: %d %s", code, errOut)
+	}
+}
+
+func TestLabelsOfAMissingDocument(t *testing.T) {
+	db := newProjectPath(t)
+	mustSlant(t, nil, "pretag", "--db", db) // makes the project
+	out, errOut, code := runSlant(t, nil, "labels", "--db", db, "--doc", "42")
+	if code != 1 || out != "" || !strings.Contains(errOut, "document 42: not found") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
