@@ -418,6 +418,17 @@ func (db *DB) Progress(ctx context.Context, annID int64) (finished, total int, e
 	return
 }
 
+// ProgressParts counts an annotator's documents done and skipped, of all:
+// what the progress bar shows (a skipped document is not work done).
+func (db *DB) ProgressParts(ctx context.Context, annID int64) (done, skipped, total int, err error) {
+	if err = db.sql.QueryRowContext(ctx, "SELECT count(*) FROM documents").Scan(&total); err != nil {
+		return
+	}
+	err = db.sql.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE status = 'done'), count(*) FILTER (WHERE status = 'skipped')
+		FROM doc_status WHERE annotator_id = ?`, annID).Scan(&done, &skipped)
+	return
+}
+
 // Document returns one document with its text.
 func (db *DB) Document(ctx context.Context, id int64) (annotate.Document, error) {
 	var d annotate.Document

@@ -548,10 +548,12 @@ func (w *workspace) finish(status string) {
 
 // updateProgress shows documents finished of total and this session's pace.
 func (w *workspace) updateProgress() {
-	done, total, err := w.ui.db.Progress(context.Background(), w.ann.ID)
+	// Skipped documents are neither work done nor work to do.
+	done, skipped, total, err := w.ui.db.ProgressParts(context.Background(), w.ann.ID)
 	if err != nil {
 		return
 	}
+	total -= skipped
 	w.ui.progress.Max = float64(max(total, 1))
 	w.ui.progress.SetValue(float64(done))
 	pace := ""
@@ -567,7 +569,11 @@ func (w *workspace) updateProgress() {
 		}
 		pace += fmt.Sprintf(", median %.0f s/doc", med)
 	}
-	w.ui.annotatorLabel.SetText(fmt.Sprintf("%s · %d of %d done%s", w.ann.Name, done, total, pace))
+	skips := ""
+	if skipped > 0 {
+		skips = fmt.Sprintf(" (%d skipped)", skipped)
+	}
+	w.ui.annotatorLabel.SetText(fmt.Sprintf("%s · %d of %d done%s%s", w.ann.Name, done, total, skips, pace))
 }
 
 // decide accepts or rejects the selected span, else the focused unit's

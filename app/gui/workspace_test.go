@@ -552,6 +552,10 @@ func TestWorkspaceFinishSkipAllDone(t *testing.T) {
 	if done, total, _ := db.Progress(context.Background(), ann); done != 3 || total != 3 {
 		t.Errorf("progress %d/%d", done, total)
 	}
+	// The skipped document is not counted as done, nor as left to do.
+	if !strings.Contains(u.annotatorLabel.Text, "2 of 2 done (1 skipped)") || u.progress.Value != 2 || u.progress.Max != 2 {
+		t.Errorf("annotator label %q, bar %v of %v", u.annotatorLabel.Text, u.progress.Value, u.progress.Max)
+	}
 }
 
 // The numeric keypad's Enter (fyne.KeyEnter is "KP_Enter") should finish
