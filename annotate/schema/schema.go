@@ -43,6 +43,27 @@ const Format = 1
 // and Enter); labels cannot use them, in either case.
 const ReservedKeys = "jksax"
 
+// CorrectionKeys are the workspace's default keys for correcting spans and
+// targets: T (stance target), M (merge), Q (quote), W (speaker), and P, O,
+// G, L (person, organisation, place, location). A label may not take one
+// in a new schema (CorrectionKeyClashes); schemas already stored keep
+// working.
+const CorrectionKeys = "tmqwpogl"
+
+// CorrectionKeyClashes lists, one message each, the labels of s whose key
+// is a correction key.
+func CorrectionKeyClashes(s *Schema) []string {
+	var out []string
+	for _, t := range s.Tasks {
+		for _, l := range t.Labels {
+			if strings.Contains(CorrectionKeys, strings.ToLower(l.Key)) {
+				out = append(out, fmt.Sprintf("task %s, label %q: key %q corrects spans in the workspace (T stance target, M merge, Q quote, W speaker, P O G L person, organisation, place, location); choose another", t.Name, l.Value, l.Key))
+			}
+		}
+	}
+	return out
+}
+
 // Label is one answer of a task and the key that chooses it. Keys are one
 // ASCII letter (stored in lower case) or digit.
 type Label struct {

@@ -119,6 +119,12 @@ func readSchemaFile(env *Env, cmd, file string) (*schema.Schema, bool) {
 		}
 		return nil, false
 	}
+	if clashes := schema.CorrectionKeyClashes(s); len(clashes) > 0 {
+		for _, c := range clashes {
+			fmt.Fprintf(env.Stderr, "%s: %s\n", file, c)
+		}
+		return nil, false
+	}
 	return s, true
 }
 

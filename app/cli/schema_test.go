@@ -43,7 +43,7 @@ labels = ["negative", "neutral", "positive"]
 name = "frame"
 question = "Which frame dominates?"
 scope = "document"
-labels = [{ value = "economic", key = "e" }, { value = "security", key = "q" }]
+labels = [{ value = "economic", key = "e" }, { value = "security", key = "y" }]
 `
 
 func TestSchemaCommands(t *testing.T) {
@@ -199,5 +199,21 @@ func TestSchemaUsage(t *testing.T) {
 	}
 	if _, errs, code := runSchemaCmd(t, "set", "-h"); code != 0 || !strings.Contains(errs, "usage: slant schema set") {
 		t.Errorf("set -h: %d %q", code, errs)
+	}
+}
+
+// A label key the workspace uses for corrections is refused with the
+// reason.
+func TestSchemaRefusesCorrectionKeys(t *testing.T) {
+	file := putFile(t, t.TempDir(), "s.toml", `name = "mood"
+[[tasks]]
+name = "mood"
+question = "How does it read?"
+scope = "document"
+labels = [{ value = "negative", key = "n" }, { value = "positive", key = "p" }]
+`)
+	_, errOut, code := runSlant(t, nil, "schema", "check", file)
+	if code != 1 || !strings.Contains(errOut, `label "positive": key "p" corrects spans in the workspace`) {
+		t.Errorf("exit %d: %s", code, errOut)
 	}
 }
