@@ -22,6 +22,10 @@ type LabelRecord struct {
 	SchemaVersion int     `json:"schema_version"`
 	UpdatedAt     string  `json:"updated_at"`
 	RemovedTask   bool    `json:"removed_task,omitempty"` // the task is not in the current schema
+	// RejectedUnit marks a label of a target or quote the annotator has
+	// since rejected (or of a stance towards a rejected target): exports
+	// and agreement leave such labels out.
+	RejectedUnit bool `json:"rejected_unit,omitempty"`
 	Seconds       float64 `json:"-"`
 }
 
@@ -72,17 +76,23 @@ func (db *DB) EachLabel(ctx context.Context, f LabelFilter, fn func(LabelRecord)
 		r.Unit = scope
 		switch scope {
 		case "target":
-			db.sql.QueryRowContext(ctx, "SELECT name FROM layer_targets WHERE id = ?", id).Scan(&r.Target)
+			var deleted bool
+			db.sql.QueryRowContext(ctx, "SELECT name, deleted FROM layer_targets WHERE id = ?", id).Scan(&r.Target, &deleted)
+			r.RejectedUnit = deleted
 		case "quote":
 			var s, e int
-			if err := db.sql.QueryRowContext(ctx, "SELECT start, end FROM layer_spans WHERE id = ?", id).Scan(&s, &e); err == nil {
+			var decision string
+			if err := db.sql.QueryRowContext(ctx, "SELECT start, end, decision FROM layer_spans WHERE id = ?", id).Scan(&s, &e, &decision); err == nil {
 				r.Start, r.End = &s, &e
+				r.RejectedUnit = decision == string(annotate.Rejected)
 			} else if err != sql.ErrNoRows {
 				return err
 			}
 		}
 		if towards[i] != 0 {
-			db.sql.QueryRowContext(ctx, "SELECT name FROM layer_targets WHERE id = ?", towards[i]).Scan(&r.Towards)
+			var deleted bool
+			db.sql.QueryRowContext(ctx, "SELECT name, deleted FROM layer_targets WHERE id = ?", towards[i]).Scan(&r.Towards, &deleted)
+			r.RejectedUnit = r.RejectedUnit || deleted
 		}
 		if err := fn(*r); err != nil {
 			return err

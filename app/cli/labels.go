@@ -71,6 +71,9 @@ func runLabels(env *Env, c *Command, args []string) int {
 		if r.RemovedTask {
 			value += " (task removed from the schema)"
 		}
+		if r.RejectedUnit {
+			value += " (of a rejected unit: left out of exports and agreement)"
+		}
 		_, err := fmt.Fprintf(env.Stdout, "%6d  %-12s %-20s %-32s %s\n", r.DocID, clip(r.Annotator, 12), r.Task, clip(unit, 32), value)
 		return err
 	})

@@ -1,11 +1,15 @@
 package cli_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/slant-annotate/slant/annotate"
 	"github.com/slant-annotate/slant/app/cli"
+	"github.com/slant-annotate/slant/app/ops"
+	"github.com/slant-annotate/slant/store"
 )
 
 // Global flags work before or after the command; a word that is neither a
@@ -54,5 +58,33 @@ func TestLabelsOfAMissingDocument(t *testing.T) {
 	out, errOut, code := runSlant(t, nil, "labels", "--db", db, "--doc", "42")
 	if code != 1 || out != "" || !strings.Contains(errOut, "document 42: not found") {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+// A label of a target the annotator then rejected is marked in slant
+// labels, and left out of exports.
+func TestLabelsOfRejectedUnitsAreMarked(t *testing.T) {
+	path, _, _ := exportProject(t)
+	ctx := context.Background()
+	db, err := ops.OpenProject(ctx, path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ana, _ := db.FindAnnotator(ctx, "ana")
+	l, _ := db.ReadLayer(ctx, 1, ana.ID)
+	first := l.LiveTargets()[0] // ana labelled it positive
+	if _, err := db.DecideTarget(ctx, ana.ID, 1, first.ID, annotate.Rejected); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	js := mustSlant(t, nil, "labels", "--db", path, "--json")
+	if !strings.Contains(js, `"target":"`+first.Name+`","value":"positive","schema_version":1,`) || !strings.Contains(js, `"rejected_unit":true`) {
+		t.Errorf("labels:\n%s", js)
+	}
+	if out := mustSlant(t, nil, "labels", "--db", path); !strings.Contains(out, "(of a rejected unit") {
+		t.Errorf("labels:\n%s", out)
+	}
+	if csv := mustSlant(t, nil, "export", "--db", path, "--format", "csv", "--annotator", "ana"); strings.Contains(csv, "target_sentiment,"+first.Name+",") {
+		t.Errorf("the rejected target's label is exported:\n%s", csv)
 	}
 }
