@@ -10,23 +10,23 @@ import (
 
 // LabelRecord is one label with what it is about, for listing and export.
 type LabelRecord struct {
-	DocID         int64   `json:"doc_id"`
-	Annotator     string  `json:"annotator"`
-	Task          string  `json:"task"`
-	Unit          string  `json:"unit"`             // "document", "target" or "quote"
-	Target        string  `json:"target,omitempty"` // the target's name (target units)
-	Start         *int    `json:"start,omitempty"`  // the quote's span, code points (quote units)
-	End           *int    `json:"end,omitempty"`
-	Value         string  `json:"value"`
-	Towards       string  `json:"towards,omitempty"` // the target a stance is towards
-	SchemaVersion int     `json:"schema_version"`
-	UpdatedAt     string  `json:"updated_at"`
-	RemovedTask   bool    `json:"removed_task,omitempty"` // the task is not in the current schema
+	DocID         int64  `json:"doc_id"`
+	Annotator     string `json:"annotator"`
+	Task          string `json:"task"`
+	Unit          string `json:"unit"`             // "document", "target" or "quote"
+	Target        string `json:"target,omitempty"` // the target's name (target units)
+	Start         *int   `json:"start,omitempty"`  // the quote's span, code points (quote units)
+	End           *int   `json:"end,omitempty"`
+	Value         string `json:"value"`
+	Towards       string `json:"towards,omitempty"` // the target a stance is towards
+	SchemaVersion int    `json:"schema_version"`
+	UpdatedAt     string `json:"updated_at"`
+	RemovedTask   bool   `json:"removed_task,omitempty"` // the task is not in the current schema
 	// RejectedUnit marks a label of a target or quote the annotator has
 	// since rejected (or of a stance towards a rejected target): exports
 	// and agreement leave such labels out.
-	RejectedUnit bool `json:"rejected_unit,omitempty"`
-	Seconds       float64 `json:"-"`
+	RejectedUnit bool    `json:"rejected_unit,omitempty"`
+	Seconds      float64 `json:"-"`
 }
 
 // LabelFilter selects labels; zero fields select all.
