@@ -144,3 +144,23 @@ func TestWindowCatchesDamage(t *testing.T) {
 		t.Errorf("a write after the check: %v", err)
 	}
 }
+
+// Undo and redo say what changed in words, never a unit's id.
+func TestDescribeActionsInWords(t *testing.T) {
+	u, _, _, _ := wsSetup(t)
+	ws := u.ws
+	tg := ws.layer.LiveTargets()[0]
+	q := ws.layer.Quotes()[0]
+	for action, want := range map[string]string{
+		"label target_sentiment " + annotate.TargetUnit(tg.ID): "target_sentiment of the target " + tg.Name,
+		"label quote_stance " + annotate.QuoteUnit(q.ID):       "quote_stance of the quote “",
+		"label document_sentiment doc":                         "document_sentiment of the article",
+		"status done":                                          "marking the document done",
+		"merge targets":                                        "merging targets",
+		"rejected target":                                      "rejected target",
+	} {
+		if got := ws.describe(action); !strings.HasPrefix(got, want) || strings.ContainsAny(got, "0123456789") && !strings.Contains(want, "of the") {
+			t.Errorf("%q described as %q, want %q", action, got, want)
+		}
+	}
+}

@@ -640,7 +640,58 @@ func (w *workspace) undo(redo bool) {
 		w.reload()
 	}
 	w.ui.docs.setStatus(w.doc.ID, w.layer.Status)
-	w.ui.status.SetText(verb + ": " + ev.Action)
+	w.ui.status.SetText(verb + ": " + w.describe(ev.Action))
+}
+
+// describe says in words what an action of the event log did, naming the
+// unit rather than its id ("label quote_stance q38" becomes "quote_stance
+// of the quote “This is classic…”").
+func (w *workspace) describe(action string) string {
+	verb, rest, _ := strings.Cut(action, " ")
+	switch verb {
+	case "label":
+		task, unit, _ := strings.Cut(rest, " ")
+		return task + " of " + w.unitName(unit)
+	case "status":
+		return "marking the document " + rest
+	case "add":
+		return "adding " + map[string]string{annotate.KindEntity: "an entity", annotate.KindQuote: "a quote"}[rest]
+	case "edit", "delete", "merge", "rename", "split":
+		if words, ok := map[string]string{"edit span": "editing a span", "delete span": "deleting a span", "merge targets": "merging targets",
+			"rename target": "renaming a target", "split target": "splitting a target"}[action]; ok {
+			return words
+		}
+	case string(annotate.Accepted), string(annotate.Rejected), string(annotate.Edited):
+		return verb + " " + rest
+	}
+	return action
+}
+
+// unitName names a unit key of the open document for a person.
+func (w *workspace) unitName(unit string) string {
+	scope, id, ok := annotate.ParseUnit(unit)
+	if !ok {
+		return unit
+	}
+	switch scope {
+	case "document":
+		return "the article"
+	case "target":
+		if t, ok := w.layer.Target(id); ok {
+			return "the target " + t.Name
+		}
+		return "a target since removed"
+	case "quote":
+		if q, ok := w.layer.Span(id); ok {
+			text := []rune(w.doc.Text)
+			if q.Start >= 0 && q.End <= len(text) && q.Start < q.End {
+				words := strings.Fields(string(text[q.Start:min(q.End, q.Start+40)]))
+				return "the quote “" + strings.Trim(strings.Join(words, " "), "“”\"") + "…”"
+			}
+		}
+		return "a quote since removed"
+	}
+	return unit
 }
 
 // refreshLabels re-reads the open document's labels and status and redraws

@@ -594,8 +594,8 @@ func TestWorkspaceUndoRedo(t *testing.T) {
 	if st := wsLayer(t, db, wsSample, ann).Status; st != annotate.StatusToDo {
 		t.Errorf("after undoing the only label the status is %q, want to do", st)
 	}
-	if !strings.Contains(u.status.Text, "undone") {
-		t.Errorf("status %q", u.status.Text)
+	if u.status.Text != "undone: document_sentiment of the article" {
+		t.Errorf("status %q, want what was undone in words", u.status.Text)
 	}
 	wsShortcut(u, fyne.KeyZ, ctrl|fyne.KeyModifierShift)
 	if label() != "positive" || ws.panel.rows[0].value != "positive" {
