@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/slant-annotate/slant/annotate"
@@ -162,5 +163,31 @@ func TestDescribeActionsInWords(t *testing.T) {
 		if got := ws.describe(action); !strings.HasPrefix(got, want) || strings.ContainsAny(got, "0123456789") && !strings.Contains(want, "of the") {
 			t.Errorf("%q described as %q, want %q", action, got, want)
 		}
+	}
+}
+
+// Switch Annotator: Escape keeps who is labelling; an empty name is said,
+// not ignored; a name switches.
+func TestSwitchAnnotatorDialog(t *testing.T) {
+	u, _, _, _ := wsSetup(t)
+	u.askAnnotator()
+	e := u.annotatorEntry
+	if e == nil || u.win.Canvas().Focused() != e {
+		t.Fatal("the dialog's name entry has not the keyboard")
+	}
+	e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if u.win.Canvas().Overlays().Top() != nil || u.ws.ann.Name != "ana" {
+		t.Errorf("Escape: dialog still shown or annotator %q", u.ws.ann.Name)
+	}
+	u.askAnnotator()
+	e = u.annotatorEntry
+	e.OnSubmitted("")
+	if s := mgTexts(u); !strings.Contains(s, "Type your name or initials") {
+		t.Errorf("an empty name says nothing:\n%s", s)
+	}
+	e.SetText("ben")
+	e.OnSubmitted("ben")
+	if u.ws.ann.Name != "ben" {
+		t.Errorf("annotator %q after switching to ben", u.ws.ann.Name)
 	}
 }

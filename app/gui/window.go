@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/slant-annotate/slant/app/ops"
@@ -46,10 +47,11 @@ type UI struct {
 	merges  merger   // File → Merge…
 	exports exporter // File → Export…
 	// File → Save a Copy…'s entry while shown, and a hook, for tests.
-	copyPath    *escEntry
-	onCopySaved func(error)
-	ws          *workspace
-	theme       *slantTheme
+	copyPath       *escEntry
+	onCopySaved    func(error)
+	annotatorEntry *escEntry // Switch Annotator's, while shown (for tests)
+	ws             *workspace
+	theme          *slantTheme
 
 	progress       *widget.ProgressBar
 	annotatorLabel *widget.Label
@@ -231,14 +233,28 @@ func (u *UI) SetAnnotator(name string) error {
 	return nil
 }
 
-// askAnnotator asks for a name at first start.
+// askAnnotator asks who is labelling: at first start (someone must), or
+// to switch (Escape or Cancel keeps the current annotator).
 func (u *UI) askAnnotator() {
-	entry := widget.NewEntry()
-	entry.SetPlaceHolder("your name or initials")
 	var d dialog.Dialog
+	switching := u.ws != nil
+	cancel := func() {
+		if switching {
+			d.Hide()
+			u.refocus()
+		}
+	}
+	entry := newEscEntry(cancel)
+	entry.SetPlaceHolder("your name or initials")
+	problem := widget.NewLabel("")
+	problem.Importance = widget.WarningImportance
+	problem.Hide()
 	submit := func() {
 		name := strings.TrimSpace(entry.Text)
 		if name == "" {
+			problem.SetText("Type your name or initials: labels are kept per annotator.")
+			problem.Show()
+			u.win.Canvas().Focus(entry)
 			return
 		}
 		d.Hide()
@@ -247,11 +263,15 @@ func (u *UI) askAnnotator() {
 		}
 	}
 	entry.OnSubmitted = func(string) { submit() }
-	form := widget.NewForm(widget.NewFormItem("Name", entry))
-	form.SubmitText = "Start labelling"
-	form.OnSubmit = submit
-	d = dialog.NewCustomWithoutButtons("Who is labelling? (labels are kept per annotator)", form, u.win)
-	d.Resize(fyne.NewSize(480, 160))
+	ok := &widget.Button{Text: "Start labelling (Enter)", Importance: widget.HighImportance, OnTapped: submit}
+	buttons := container.NewHBox(layout.NewSpacer(), ok)
+	if switching {
+		buttons = container.NewHBox(layout.NewSpacer(), widget.NewButton("Cancel (Escape)", cancel), ok)
+	}
+	content := container.NewVBox(widget.NewForm(widget.NewFormItem("Name", entry)), problem, buttons)
+	d = dialog.NewCustomWithoutButtons("Who is labelling? (labels are kept per annotator)", content, u.win)
+	d.Resize(fyne.NewSize(480, 200))
+	u.annotatorEntry = entry
 	d.Show()
 	u.win.Canvas().Focus(entry)
 }
