@@ -178,16 +178,17 @@ func statusGlyph(status string) string {
 }
 
 // selectID selects a document in the list without reopening it.
-func (d *docList) selectID(id int64) {
+func (d *docList) selectID(id int64) bool {
 	d.selected = id
 	i, ok, err := d.ui.db.DocIndex(context.Background(), d.pager.query, id)
 	if err != nil || !ok {
 		d.list.UnselectAll()
-		return
+		return false
 	}
 	d.quiet = true
 	d.list.Select(i)
 	d.quiet = false
+	return true
 }
 
 // setStatus shows a document's new status: the cached row is patched and
@@ -239,8 +240,10 @@ func (d *docList) reloadNow() error {
 func (d *docList) apply(p *docPager) {
 	d.pager = p
 	d.list.Refresh()
-	if d.selected != 0 {
-		d.selectID(d.selected)
+	// The open document stays in view when the new list holds it; else
+	// the list starts at its top, not where the old one was scrolled to.
+	if d.selected == 0 || !d.selectID(d.selected) {
+		d.list.ScrollToTop()
 	}
 	d.ui.updateStatus()
 }

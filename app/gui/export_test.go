@@ -3,6 +3,7 @@ package gui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -189,5 +190,43 @@ func TestSwitchAnnotatorDialog(t *testing.T) {
 	e.OnSubmitted("ben")
 	if u.ws.ann.Name != "ben" {
 		t.Errorf("annotator %q after switching to ben", u.ws.ann.Name)
+	}
+}
+
+// A filter that leaves the open document out shows its list from the top,
+// not where the old list was scrolled to.
+func TestFilterStartsTheListAtItsTop(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "main.slant")
+	db0, err := ops.OpenProject(context.Background(), path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := db0.BeginBatch(context.Background())
+	for i := range 80 {
+		word := "tariffs"
+		if i%2 == 0 {
+			word = "elections"
+		}
+		b.Add(context.Background(), annotate.Document{Title: fmt.Sprintf("Story %d", i), Text: fmt.Sprintf("Story %d is about %s and markets.", i, word)})
+	}
+	b.Commit()
+	db0.Close()
+	u, _ := openWindow(t, path, false)
+	onUI(func() {
+		u.docs.list.ScrollToBottom()
+		if u.docs.list.GetScrollOffset() == 0 {
+			t.Fatal("the list did not scroll")
+		}
+		u.docs.filter.SetText("elections")
+	})
+	eventually(t, "the filtered list", 10*time.Second, func() bool {
+		var n int
+		onUI(func() { n = u.docs.pager.count })
+		return n == 40
+	})
+	var offset float32
+	onUI(func() { offset = u.docs.list.GetScrollOffset() })
+	if offset != 0 {
+		t.Errorf("the filtered list starts at %v, not its top", offset)
 	}
 }
