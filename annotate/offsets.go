@@ -123,3 +123,19 @@ func (x *OffsetIndex) ByteToUTF16(b int) int { return x.RuneToUTF16(x.ByteToRune
 
 // UTF16ToByte converts a UTF-16 code unit offset to a byte offset.
 func (x *OffsetIndex) UTF16ToByte(u int) int { return x.RuneToByte(x.UTF16ToRune(u)) }
+
+// RuneSlicer returns a function that cuts text[start:end] in code points,
+// or "" when out of range, through an offset index built on first use: for
+// code that cuts many spans of one text.
+func RuneSlicer(text string) func(start, end int) string {
+	var x *OffsetIndex
+	return func(start, end int) string {
+		if x == nil {
+			x = NewOffsetIndex(text)
+		}
+		if start < 0 || start > end || end > x.RuneLen() {
+			return ""
+		}
+		return text[x.RuneToByte(start):x.RuneToByte(end)]
+	}
+}

@@ -82,21 +82,33 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	if _, err := os.Stat(abs); err == nil {
 		return fmt.Errorf("back up to %s: it exists; give a new file", path)
 	}
-	tmp := abs + ".partial"
-	os.Remove(tmp)
-	if _, err := db.sql.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("back up to %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp, 0o600); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("back up to %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, abs); err != nil {
-		os.Remove(tmp)
+	if err := snapshot(ctx, db.sql, abs); err != nil {
 		return fmt.Errorf("back up to %s: %w", path, err)
 	}
 	return nil
+}
+
+// snapshot writes a consistent copy of the database conn reads to path,
+// private like the project: it is written beside path first and renamed
+// into place, so path never holds half a copy.
+func snapshot(ctx context.Context, conn interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, path string) error {
+	tmp := path + ".partial"
+	os.Remove(tmp)
+	err := func() error {
+		if _, err := conn.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
+			return err
+		}
+		if err := os.Chmod(tmp, 0o600); err != nil {
+			return err
+		}
+		return os.Rename(tmp, path)
+	}()
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
 }
 
 // BackupsKept is how many automatic backups AutoBackup keeps.
@@ -159,14 +171,7 @@ func (db *DB) AutoBackup(ctx context.Context) (string, error) {
 	}
 	defer reader.Close()
 	name := filepath.Join(dir, time.Now().UTC().Format("2006-01-02T150405Z")+".slant")
-	if _, err := reader.ExecContext(ctx, "VACUUM INTO ?", name+".partial"); err != nil {
-		os.Remove(name + ".partial")
-		return "", fmt.Errorf("automatic backup: %w", err)
-	}
-	if err := os.Chmod(name+".partial", 0o600); err != nil {
-		return "", fmt.Errorf("automatic backup: %w", err)
-	}
-	if err := os.Rename(name+".partial", name); err != nil {
+	if err := snapshot(ctx, reader, name); err != nil {
 		return "", fmt.Errorf("automatic backup: %w", err)
 	}
 	all, _ := Backups(db.path)

@@ -57,6 +57,10 @@ type recorder struct {
 	// stmts, when set, keeps the statements it prepares for the rest of
 	// the transaction: an import writes thousands of rows of a few shapes.
 	stmts map[string]*sql.Stmt
+	// lateCopy leaves the change in the write-ahead log, committed, for
+	// the next label's commit to copy into the project file: set by
+	// writes too large to copy within a keypress's budget.
+	lateCopy bool
 }
 
 // exec runs query in the transaction, through a statement kept in
@@ -277,10 +281,7 @@ func (db *DB) mutateBy(ctx context.Context, annID, byID, docID int64, action str
 	if ev.ID, err = appendEvent(ctx, tx, ev, byID, rec.changes); err != nil {
 		return Event{}, err
 	}
-	if strings.HasPrefix(action, "status ") {
-		// Marking a document done also rewrites its digest and stats:
-		// copying those into the file would cost Enter its budget, and
-		// the next label's copy carries the status along.
+	if rec.lateCopy {
 		return ev, tx.Commit()
 	}
 	return ev, db.commitToFile(ctx, tx)

@@ -405,6 +405,10 @@ func startDocument(rec *recorder, annID, docID int64) error {
 // document's stats (see RefreshDigests).
 func (db *DB) SetStatus(ctx context.Context, annID, docID int64, status string, seconds float64) (Event, error) {
 	return db.mutate(ctx, annID, docID, "status "+status, func(rec *recorder) error {
+		// Marking a document done also rewrites its digest and stats:
+		// copying those into the file would cost Enter its budget, and
+		// the next label's copy carries the status along.
+		rec.lateCopy = true
 		key := row{"doc_id": docID, "annotator_id": annID}
 		if status == annotate.StatusToDo {
 			return rec.remove("doc_status", key)

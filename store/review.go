@@ -198,17 +198,7 @@ func (db *DB) ReviewSet(ctx context.Context, o ReviewOptions) (*review.Set, []An
 
 // eachRow runs a query and calls fn for every row.
 func (db *DB) eachRow(ctx context.Context, query string, fn func(*sql.Rows) error) error {
-	rows, err := db.sql.QueryContext(ctx, query)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return db.eachRowArgs(ctx, query, nil, fn)
 }
 
 func names(as []Annotator) string {

@@ -199,11 +199,7 @@ func (db *DB) init(ctx context.Context) error {
 	}
 	if version > 0 {
 		backup := fmt.Sprintf("%s.v%d.bak", db.path, version)
-		os.Remove(backup)
-		if _, err := db.sql.ExecContext(ctx, "VACUUM INTO ?", backup); err != nil {
-			return fmt.Errorf("back up before upgrading: %w", err)
-		}
-		if err := os.Chmod(backup, 0o600); err != nil { // as private as the project
+		if err := snapshot(ctx, db.sql, backup); err != nil {
 			return fmt.Errorf("back up before upgrading: %w", err)
 		}
 	}

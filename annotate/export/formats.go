@@ -31,6 +31,15 @@ func CheckFormat(format string) error {
 	return nil
 }
 
+// Extension is the file extension, without the dot, of an export in
+// format: every format is JSON lines but csv.
+func Extension(format string) string {
+	if format == "csv" {
+		return "csv"
+	}
+	return "jsonl"
+}
+
 // New returns an encoder of format writing to w.
 func New(format string, w io.Writer) (Encoder, error) {
 	bw := bufio.NewWriterSize(w, 64<<10)

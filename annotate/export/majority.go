@@ -48,7 +48,7 @@ func Majority(doc annotate.Document, sha256 string, layers []*annotate.Layer, sc
 	set := &review.Set{Schema: sch, Annotators: names, Docs: []review.Doc{{ID: doc.ID, Text: doc.Text, Layers: layers}}}
 	m := set.Matches()[0]
 	items := set.Items([]*review.Matched{m})
-	slice := newRuneSlicer(doc.Text)
+	slice := annotate.RuneSlicer(doc.Text)
 	// The labels of each unit, by the unit's refs.
 	key := func(u review.Unit) string { return string(u.Scope) + "|" + strings.Join(u.Refs, "|") }
 	labels := map[string][]Label{}

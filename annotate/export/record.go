@@ -65,7 +65,7 @@ type Quote struct {
 // FromLayer makes the record of layer l of doc under schema sch, for
 // source; sha256 is the text's, as stored ("": worked out here).
 func FromLayer(doc annotate.Document, sha256 string, l *annotate.Layer, sch *schema.Schema, source string) Record {
-	slice := newRuneSlicer(doc.Text)
+	slice := annotate.RuneSlicer(doc.Text)
 	if sha256 == "" {
 		sha256 = doc.SHA256()
 	}
@@ -118,16 +118,4 @@ func FromLayer(doc annotate.Document, sha256 string, l *annotate.Layer, sch *sch
 		r.Quotes = append(r.Quotes, rq)
 	}
 	return r
-}
-
-// newRuneSlicer returns text[start:end] in code points ("" out of range),
-// through an offset index: spans are cut by the hundred per document.
-func newRuneSlicer(text string) func(start, end int) string {
-	x := annotate.NewOffsetIndex(text)
-	return func(start, end int) string {
-		if start < 0 || start > end || end > x.RuneLen() {
-			return ""
-		}
-		return text[x.RuneToByte(start):x.RuneToByte(end)]
-	}
 }

@@ -1,6 +1,10 @@
 package export
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/slant-annotate/slant/annotate"
+)
 
 // The targets format is targeted sentiment as NewsMTSC writes it, one line
 // per (document, target label): the text as "sentence_normalized", the
@@ -37,7 +41,7 @@ var newsMTSCScores = map[string]float64{"negative": 2, "neutral": 4, "positive":
 
 func targetsLines(r Record) []any {
 	var out []any
-	x := newRuneSlicer(r.Text)
+	x := annotate.RuneSlicer(r.Text)
 	for _, t := range r.Targets {
 		for _, l := range t.Labels {
 			rec := targetsRecord{DocID: r.DocID, SHA256: r.SHA256, Source: r.Source, Text: r.Text, Target: t.Name,

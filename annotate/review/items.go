@@ -172,23 +172,7 @@ func (s *Set) match(d int) *Matched {
 	if s.Gold {
 		gold = len(doc.Layers) - 1
 	}
-	return match(doc.Layers, gold, slicer(doc.Text))
-}
-
-// slicer returns a function that cuts text[start:end] in code points, or
-// "" out of range: through an offset index built on first use, as units
-// are named by the hundred (every entity span) per document.
-func slicer(text string) func(start, end int) string {
-	var x *annotate.OffsetIndex
-	return func(start, end int) string {
-		if x == nil {
-			x = annotate.NewOffsetIndex(text)
-		}
-		if start < 0 || start > end || end > x.RuneLen() {
-			return ""
-		}
-		return text[x.RuneToByte(start):x.RuneToByte(end)]
-	}
+	return match(doc.Layers, gold, annotate.RuneSlicer(doc.Text))
 }
 
 // Items lists every task's units, document by document (in Set order), then

@@ -42,12 +42,7 @@ func runExport(env *Env, c *Command, args []string) int {
 		fs.Usage()
 		return 2
 	}
-	sources := 0
-	for _, on := range []bool{o.Annotator != "", o.Gold, o.Majority, o.All} {
-		if on {
-			sources++
-		}
-	}
+	sources := o.Sources()
 	if o.Format == export.NativeFormat {
 		if sources != 0 || *split != "" {
 			fmt.Fprintln(env.Stderr, "slant export: the slant format holds every document with every annotator's layer: give no --annotator, --gold, --majority, --all or --split")

@@ -52,18 +52,7 @@ func (u *UI) saveCopy() {
 		}()
 	}
 	path.OnSubmitted = func(string) { submit() }
-	browse := widget.NewButton("Choose File…", func() {
-		fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-			if err != nil || w == nil {
-				return
-			}
-			w.Close()
-			path.SetText(w.URI().Path())
-		}, u.win)
-		fd.SetFileName(filepath.Base(path.Text))
-		fd.Resize(fyne.NewSize(800, 560))
-		fd.Show()
-	})
+	browse := u.chooseSaveFileButton(path)
 	head := widget.NewLabel("A copy of the whole project in a new file, as it is now: every saved label, one file to back up, send or sync.")
 	head.Wrapping = fyne.TextWrapWord
 	ok := &widget.Button{Text: "Save Copy (Enter)", Importance: widget.HighImportance, OnTapped: submit}

@@ -68,10 +68,10 @@ func (u *UI) chooseExport() {
 	min.SetText(strconv.FormatFloat(ops.DefaultMinAgreement, 'f', -1, 64))
 	path := newEscEntry(func() { d.Hide() })
 	path.SetPlaceHolder("/path/to/training.jsonl")
-	path.SetText(filepath.Join(filepath.Dir(u.db.Path()), strings.TrimSuffix(filepath.Base(u.db.Path()), filepath.Ext(u.db.Path()))+"."+ext(format.Selected)))
+	path.SetText(filepath.Join(filepath.Dir(u.db.Path()), strings.TrimSuffix(filepath.Base(u.db.Path()), filepath.Ext(u.db.Path()))+"."+export.Extension(format.Selected)))
 	format.OnChanged = func(f string) {
 		if p := path.Text; p != "" {
-			path.SetText(strings.TrimSuffix(p, filepath.Ext(p)) + "." + ext(f))
+			path.SetText(strings.TrimSuffix(p, filepath.Ext(p)) + "." + export.Extension(f))
 		}
 	}
 	problem := widget.NewLabel("")
@@ -107,18 +107,7 @@ func (u *UI) chooseExport() {
 		u.runExport(p, o)
 	}
 	path.OnSubmitted = func(string) { submit() }
-	browse := widget.NewButton("Choose File…", func() {
-		fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-			if err != nil || w == nil {
-				return
-			}
-			w.Close()
-			path.SetText(w.URI().Path())
-		}, u.win)
-		fd.SetFileName(filepath.Base(path.Text))
-		fd.Resize(fyne.NewSize(800, 560))
-		fd.Show()
-	})
+	browse := u.chooseSaveFileButton(path)
 	cancel := widget.NewButton("Cancel (Escape)", func() { d.Hide() })
 	ok := &widget.Button{Text: "Export (Enter)", Importance: widget.HighImportance, OnTapped: submit}
 	form := widget.NewForm(
@@ -136,14 +125,6 @@ func (u *UI) chooseExport() {
 	e.format, e.source, e.path, e.min, e.submit = format, source, path, min, submit
 	u.showModal(d)
 	u.win.Canvas().Focus(path)
-}
-
-// ext is the file extension of a format.
-func ext(format string) string {
-	if format == "csv" {
-		return "csv"
-	}
-	return "jsonl"
 }
 
 // runExport writes the export off the UI thread with a progress bar; it

@@ -152,13 +152,11 @@ func (u *UI) maintain(opts Options) {
 		}
 	}
 	if opts.AutoBackup && !db.ReadOnly() {
-		func() {
-			if p, err := db.AutoBackup(context.Background()); err != nil {
-				fyne.Do(func() { u.status.SetText("automatic backup failed: " + err.Error() + " · " + u.status.Text) })
-			} else if p != "" {
-				fyne.Do(func() { u.status.SetText("backed up to " + filepath.Base(p) + " · " + u.status.Text) })
-			}
-		}()
+		if p, err := db.AutoBackup(context.Background()); err != nil {
+			fyne.Do(func() { u.status.SetText("automatic backup failed: " + err.Error() + " · " + u.status.Text) })
+		} else if p != "" {
+			fyne.Do(func() { u.status.SetText("backed up to " + filepath.Base(p) + " · " + u.status.Text) })
+		}
 	}
 }
 

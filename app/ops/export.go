@@ -72,15 +72,21 @@ func Export(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (Ex
 	return sum, enc.Close()
 }
 
-// check refuses options that choose no source, or more than one.
-func (o ExportOptions) check() error {
-	sources := 0
+// Sources counts whose labels the options choose (--annotator, --gold,
+// --majority, --all): an export takes exactly one.
+func (o ExportOptions) Sources() int {
+	n := 0
 	for _, on := range []bool{o.Annotator != "", o.Gold, o.Majority, o.All} {
 		if on {
-			sources++
+			n++
 		}
 	}
-	if sources != 1 {
+	return n
+}
+
+// check refuses options that choose no source, or more than one.
+func (o ExportOptions) check() error {
+	if o.Sources() != 1 {
 		return errors.New("choose whose labels: one of --annotator NAME, --gold, --majority or --all")
 	}
 	if o.Majority && (o.MinAgreement <= 0 || o.MinAgreement > 1) {

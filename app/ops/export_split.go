@@ -105,10 +105,7 @@ func ExportSplits(ctx context.Context, db *store.DB, dir string, o ExportOptions
 		return sum, err
 	}
 	// Pass 2: each record into its document's split.
-	ext := ".jsonl"
-	if o.Format == "csv" {
-		ext = ".csv"
-	}
+	ext := "." + export.Extension(o.Format)
 	type out struct {
 		tmp *os.File
 		enc export.Encoder

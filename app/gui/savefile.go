@@ -1,0 +1,27 @@
+package gui
+
+import (
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+)
+
+// chooseSaveFileButton is a "Choose File…" button that opens the save
+// dialog at the name path holds and puts the chosen file's path into it;
+// the dialog's own writer is closed unused, the caller writes the file.
+func (u *UI) chooseSaveFileButton(path *escEntry) *widget.Button {
+	return widget.NewButton("Choose File…", func() {
+		fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+			if err != nil || w == nil {
+				return
+			}
+			w.Close()
+			path.SetText(w.URI().Path())
+		}, u.win)
+		fd.SetFileName(filepath.Base(path.Text))
+		fd.Resize(fyne.NewSize(800, 560))
+		fd.Show()
+	})
+}
