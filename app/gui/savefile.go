@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"os"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
@@ -10,7 +11,8 @@ import (
 
 // chooseSaveFileButton is a "Choose File…" button that opens the save
 // dialog at the name path holds and puts the chosen file's path into it;
-// the dialog's own writer is closed unused, the caller writes the file.
+// the dialog's own writer is closed unused and the empty file it made is
+// removed: the caller writes the file.
 func (u *UI) chooseSaveFileButton(path *escEntry) *widget.Button {
 	return widget.NewButton("Choose File…", func() {
 		fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
@@ -18,6 +20,11 @@ func (u *UI) chooseSaveFileButton(path *escEntry) *widget.Button {
 				return
 			}
 			w.Close()
+			// The dialog has created the file, empty: take it away again,
+			// or Save Copy would find it there and refuse to write over it.
+			if fi, err := os.Stat(w.URI().Path()); err == nil && fi.Size() == 0 {
+				os.Remove(w.URI().Path())
+			}
 			path.SetText(w.URI().Path())
 		}, u.win)
 		fd.SetFileName(filepath.Base(path.Text))
